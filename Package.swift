@@ -1,0 +1,62 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "BuildTriage",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "buildtriage", targets: ["BuildTriageCLI"]),
+        .library(name: "BuildTriageKit", targets: ["BuildTriageKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        /// Typed model, findings, the `Analyzer` and `Reporter` protocols. No dependencies.
+        .target(name: "BuildTriageCore", swiftSettings: strict),
+        /// Content detection and the parsers: AWS JSON, JUnit XML (libxml2, streaming), CodeBuild logs.
+        .target(name: "BuildTriageIngest", dependencies: ["BuildTriageCore", "CLibXML2"], swiftSettings: strict),
+        /// Retry commands: validation, argv, --cli-input-json, shell quoting, execution.
+        .target(name: "BuildTriageRetry", dependencies: ["BuildTriageCore"], swiftSettings: strict),
+        /// Built-in analyzers, the YAML knowledge base, external analyzers and the decision engine.
+        .target(
+            name: "BuildTriageAnalyzers",
+            dependencies: ["BuildTriageCore", "BuildTriageRetry", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Rules")],
+            swiftSettings: strict
+        ),
+        /// One pure reporter per output format.
+        .target(name: "BuildTriageReporters", dependencies: ["BuildTriageCore"], swiftSettings: strict),
+        /// The pipeline: ingest → analyze → decide → report. What the CLI and other tools call.
+        .target(
+            name: "BuildTriageKit",
+            dependencies: ["BuildTriageCore", "BuildTriageIngest", "BuildTriageAnalyzers", "BuildTriageRetry", "BuildTriageReporters"],
+            swiftSettings: strict
+        ),
+        /// The thin `@main`: flags in, exit code out.
+        .executableTarget(
+            name: "BuildTriageCLI",
+            dependencies: ["BuildTriageKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "BuildTriageCoreTests", dependencies: ["BuildTriageCore"], swiftSettings: strict),
+        .testTarget(name: "BuildTriageIngestTests", dependencies: ["BuildTriageIngest"], swiftSettings: strict),
+        .testTarget(name: "BuildTriageRetryTests", dependencies: ["BuildTriageRetry"], swiftSettings: strict),
+        .testTarget(name: "BuildTriageAnalyzersTests", dependencies: ["BuildTriageAnalyzers", "BuildTriageIngest"], swiftSettings: strict),
+        .testTarget(name: "BuildTriageReportersTests", dependencies: ["BuildTriageReporters", "BuildTriageKit"], swiftSettings: strict),
+        .testTarget(name: "BuildTriageKitTests", dependencies: ["BuildTriageKit"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["BuildTriageCLI"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,93 @@
+/// A plain-text CodeBuild build log, with the agent's `[Container]` lines turned into events.
+/// Line numbers are 1-based and point into the log as given.
+public struct BuildLog: Sendable, Hashable, Codable {
+    /// `Entering phase X` and `Phase complete: X State: Y`.
+    public struct PhaseEvent: Sendable, Hashable, Codable {
+        public var line: Int
+        public var phase: String
+        /// nil for `Entering phase`; the state for `Phase complete`.
+        public var state: String?
+    }
+
+    /// `Phase context status code: C Message: M`.
+    public struct Context: Sendable, Hashable, Codable {
+        public var line: Int
+        public var code: String
+        public var message: String
+    }
+
+    /// `Running command X`, with the failure of that command when one followed.
+    public struct Command: Sendable, Hashable, Codable {
+        public var line: Int
+        public var command: String
+        public var phase: String?
+        public var exitStatus: Int?
+        public var failureLine: Int?
+    }
+
+    public var lineCount: Int
+    public var phases: [PhaseEvent]
+    public var contexts: [Context]
+    public var commands: [Command]
+    /// The log's lines, for the knowledge base's patterns.
+    public var text: LogText
+
+    public init(lineCount: Int, phases: [PhaseEvent], contexts: [Context], commands: [Command], text: LogText) {
+        self.lineCount = lineCount
+        self.phases = phases
+        self.contexts = contexts
+        self.commands = commands
+        self.text = text
+    }
+
+    /// The phases that completed in a state other than `SUCCEEDED`.
+    public var failedPhases: [PhaseEvent] {
+        phases.filter { ($0.state.map { $0 != "SUCCEEDED" }) ?? false }
+    }
+
+    /// The commands that exited non-zero.
+    public var failedCommands: [Command] { commands.filter { $0.exitStatus != nil } }
+}
+
+/// The text of a log, kept as one string with line offsets (not one allocation per line).
+public struct LogText: Sendable, Hashable, Codable {
+    public let storage: String
+    private let starts: [String.Index]
+
+    public init(_ storage: String) {
+        self.storage = storage
+        var starts: [String.Index] = [storage.startIndex]
+        var index = storage.utf8.startIndex
+        let end = storage.utf8.endIndex
+        while let newline = storage.utf8[index..<end].firstIndex(of: 10) {
+            index = storage.utf8.index(after: newline)
+            if index < end { starts.append(index) }
+        }
+        if storage.isEmpty { starts = [] }
+        self.starts = starts
+    }
+
+    public var lineCount: Int { starts.count }
+
+    /// Line `number` (1-based) without its line terminator.
+    public func line(_ number: Int) -> Substring {
+        let start = starts[number - 1]
+        var end = number < starts.count ? starts[number] : storage.endIndex
+        let utf8 = storage.utf8
+        if end > start, utf8[utf8.index(before: end)] == 10 { end = utf8.index(before: end) }
+        if end > start, utf8[utf8.index(before: end)] == 13 { end = utf8.index(before: end) }
+        return storage[start..<end]
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(storage)
+    }
+
+    public static func == (lhs: LogText, rhs: LogText) -> Bool { lhs.storage == rhs.storage }
+    public func hash(into hasher: inout Hasher) { hasher.combine(storage) }
+}

@@ -1,0 +1,132 @@
+/// What an input file is, decided from its content (never from its name).
+public enum InputKind: String, Codable, Hashable, Sendable, CaseIterable {
+    case codebuildBatch = "codebuild-batch"
+    case codebuildBuilds = "codebuild-builds"
+    case codebuildTestCases = "codebuild-test-cases"
+    case codebuildReports = "codebuild-reports"
+    case codepipelineState = "codepipeline-state"
+    case codepipelineExecution = "codepipeline-execution"
+    case codepipelineExecutions = "codepipeline-executions"
+    case codepipelineActionExecutions = "codepipeline-action-executions"
+    case codepipelineDefinition = "codepipeline-definition"
+    case junit
+    case buildLog = "build-log"
+    /// Content that is none of the above (or could not be read far enough to tell).
+    case unknown
+}
+
+/// Whether an input was read.
+public enum InputStatus: String, Codable, Hashable, Sendable {
+    case ok, error
+}
+
+/// One input as the report lists it.
+public struct InputRecord: Codable, Hashable, Sendable {
+    public var path: String
+    public var kind: InputKind
+    public var status: InputStatus
+    /// One line: what is wrong, naming the path (and line/column where known). nil when the input was read.
+    public var diagnostic: String?
+    /// Where the problem is, 1-based, when the parser knows.
+    public var line: Int?
+    public var column: Int?
+
+    public init(path: String, kind: InputKind, status: InputStatus, diagnostic: String? = nil, line: Int? = nil, column: Int? = nil) {
+        self.path = path
+        self.kind = kind
+        self.status = status
+        self.diagnostic = diagnostic
+        self.line = line
+        self.column = column
+    }
+}
+
+/// The typed content of one input that was read.
+public enum Document: Sendable, Hashable {
+    case codebuildBatches([BuildBatch])
+    case codebuildBuilds([Build])
+    case codebuildTestCases([CodeBuildTestCase])
+    case codebuildReports([CodeBuildReport])
+    case codepipelineState(PipelineState)
+    case codepipelineExecution(PipelineExecution)
+    case codepipelineExecutions([PipelineExecutionSummary])
+    case codepipelineActionExecutions([ActionExecutionDetail])
+    case codepipelineDefinition(PipelineDeclaration)
+    case junit(JUnitReport)
+    case buildLog(BuildLog)
+
+    public var kind: InputKind {
+        switch self {
+        case .codebuildBatches: .codebuildBatch
+        case .codebuildBuilds: .codebuildBuilds
+        case .codebuildTestCases: .codebuildTestCases
+        case .codebuildReports: .codebuildReports
+        case .codepipelineState: .codepipelineState
+        case .codepipelineExecution: .codepipelineExecution
+        case .codepipelineExecutions: .codepipelineExecutions
+        case .codepipelineActionExecutions: .codepipelineActionExecutions
+        case .codepipelineDefinition: .codepipelineDefinition
+        case .junit: .junit
+        case .buildLog: .buildLog
+        }
+    }
+}
+
+/// A document with the input it came from.
+public struct SourcedDocument: Sendable, Hashable {
+    /// The input's path as given (or `-` for standard input).
+    public var path: String
+    public var document: Document
+
+    public init(path: String, document: Document) {
+        self.path = path
+        self.document = document
+    }
+}
+
+/// Everything read in one run: every input's record (read or not) and the documents of those that were read.
+/// This is the one typed model that analyzers receive.
+public struct TriageInput: Sendable, Hashable {
+    public var inputs: [InputRecord]
+    public var documents: [SourcedDocument]
+
+    public init(inputs: [InputRecord] = [], documents: [SourcedDocument] = []) {
+        self.inputs = inputs
+        self.documents = documents
+    }
+
+    /// Test counts over every JUnit report and CodeBuild test-case list (before any flaky judgement).
+    public var testCounts: TestCounts {
+        var counts = TestCounts()
+        for source in documents {
+            switch source.document {
+            case .junit(let report):
+                counts = counts + report.counts
+            case .codebuildTestCases(let cases):
+                for testCase in cases { counts.add(testCase.outcome) }
+            default:
+                break
+            }
+        }
+        return counts
+    }
+}
+
+extension CodeBuildTestCase {
+    /// The outcome by DECISIONS.md's precedence; `UNKNOWN` and unlisted statuses count as skipped (not run).
+    public var outcome: TestOutcome {
+        switch status?.known {
+        case .succeeded: .passed
+        case .failed: .failed
+        case .error: .errored
+        case .skipped, .unknown, nil: .skipped
+        }
+    }
+
+    /// The subject id of the test: `<prefix>.<name>`, without repeating a prefix the name already starts with.
+    public var subjectID: String {
+        let name = name ?? ""
+        guard let prefix, !prefix.isEmpty else { return name }
+        return name.hasPrefix(prefix + ".") ? name : "\(prefix).\(name)"
+    }
+}

@@ -1,0 +1,48 @@
+/// The known values of an AWS enumeration, as its service model lists them.
+public protocol KnownValues: RawRepresentable, CaseIterable, Hashable, Sendable where RawValue == String {}
+
+/// An enumeration value from an AWS response: one of the model's known cases, or the raw string the service
+/// really sent (`CLIENT_ERROR`, `RETRY`, `PENDING`, `no_artifacts`... appear in real output although the
+/// model does not list them). Decoding never fails on an unexpected value.
+public enum OpenEnum<Known: KnownValues>: Hashable, Sendable, CustomStringConvertible {
+    case known(Known)
+    case unknown(String)
+
+    public init(rawValue: String) {
+        if let known = Known(rawValue: rawValue) {
+            self = .known(known)
+        } else {
+            self = .unknown(rawValue)
+        }
+    }
+
+    /// The value exactly as it appeared in the input.
+    public var rawValue: String {
+        switch self {
+        case .known(let value): value.rawValue
+        case .unknown(let raw): raw
+        }
+    }
+
+    /// The known case, or nil for a value outside the model.
+    public var known: Known? {
+        if case .known(let value) = self { return value }
+        return nil
+    }
+
+    public var description: String { rawValue }
+
+    public static func == (lhs: OpenEnum, rhs: Known) -> Bool { lhs.known == rhs }
+}
+
+extension OpenEnum: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        self.init(rawValue: try container.decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}

@@ -1,0 +1,137 @@
+/// A point in time from an AWS response, as the AWS CLI printed it: epoch seconds (a JSON number with any
+/// number of decimals, CLI v1's default) or an ISO-8601 string with any offset (CLI v2, or v1 with
+/// `cli_timestamp_format = iso8601`). The offset is kept so that a report can show the time as written.
+public struct Timestamp: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// Seconds since 1970-01-01T00:00:00Z.
+    public var secondsSince1970: Double
+    /// The UTC offset the input was written with, in seconds; nil for epoch numbers and `Z`-less local times.
+    public var utcOffsetSeconds: Int?
+
+    public init(secondsSince1970: Double, utcOffsetSeconds: Int? = nil) {
+        self.secondsSince1970 = secondsSince1970
+        self.utcOffsetSeconds = utcOffsetSeconds
+    }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.secondsSince1970 < rhs.secondsSince1970 }
+
+    /// ISO-8601 in UTC with milliseconds, e.g. `2020-10-21T17:26:23.099Z`: one stable form for reports.
+    public var iso8601: String {
+        let totalMillis = (secondsSince1970 * 1000).rounded()
+        var days = Int((totalMillis / 86_400_000).rounded(.down))
+        var millisOfDay = Int(totalMillis - Double(days) * 86_400_000)
+        if millisOfDay < 0 { millisOfDay += 86_400_000; days -= 1 }
+        let (year, month, day) = Self.civil(fromDays: days)
+        let hour = millisOfDay / 3_600_000
+        let minute = millisOfDay / 60_000 % 60
+        let second = millisOfDay / 1000 % 60
+        let millis = millisOfDay % 1000
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(millis, 3))Z"
+    }
+
+    public var description: String { iso8601 }
+
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM|±HHMM]` (a space is accepted for `T`). A time with no
+    /// zone is taken as UTC, which is what the AWS CLI means when it prints one.
+    public init?(iso8601 text: some StringProtocol) {
+        let bytes = Array(text.utf8)
+        var index = 0
+        func number(_ width: Int) -> Int? {
+            guard index + width <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[index..<index + width] {
+                guard byte >= 48, byte <= 57 else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            index += width
+            return value
+        }
+        func expect(_ byte: UInt8) -> Bool {
+            guard index < bytes.count, bytes[index] == byte else { return false }
+            index += 1
+            return true
+        }
+        guard let year = number(4), expect(45), let month = number(2), expect(45), let day = number(2) else { return nil }
+        guard index < bytes.count, bytes[index] == 84 || bytes[index] == 116 || bytes[index] == 32 else { return nil }
+        index += 1
+        guard let hour = number(2), expect(58), let minute = number(2), expect(58), let second = number(2) else { return nil }
+        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second <= 60 else { return nil }
+        var fraction = 0.0
+        if index < bytes.count, bytes[index] == 46 || bytes[index] == 44 {
+            index += 1
+            var scale = 0.1
+            var digits = 0
+            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
+                if digits < 9 { fraction += Double(bytes[index] - 48) * scale; scale /= 10 }
+                digits += 1
+                index += 1
+            }
+            guard digits > 0 else { return nil }
+        }
+        var offset: Int?
+        if index < bytes.count {
+            let sign = bytes[index]
+            if sign == 90 || sign == 122 {
+                offset = 0
+                index += 1
+            } else if sign == 43 || sign == 45 {
+                index += 1
+                guard let offsetHours = number(2) else { return nil }
+                _ = expect(58)
+                guard let offsetMinutes = number(2), offsetHours < 24, offsetMinutes < 60 else { return nil }
+                offset = (offsetHours * 3600 + offsetMinutes * 60) * (sign == 45 ? -1 : 1)
+            } else {
+                return nil
+            }
+        }
+        guard index == bytes.count else { return nil }
+        let days = Self.days(fromCivil: year, month, day)
+        let local = Double(days) * 86_400 + Double(hour * 3600 + minute * 60 + second) + fraction
+        self.init(secondsSince1970: local - Double(offset ?? 0), utcOffsetSeconds: offset)
+    }
+
+    // Howard Hinnant's civil-calendar algorithms: exact for every proleptic Gregorian date.
+    static func days(fromCivil year: Int, _ month: Int, _ day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civil(fromDays days: Int) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
+
+private func pad(_ value: Int, _ width: Int) -> String {
+    let text = String(value)
+    return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+}
+
+extension Timestamp: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let seconds = try? container.decode(Double.self), seconds.isFinite {
+            self.init(secondsSince1970: seconds)
+        } else if let text = try? container.decode(String.self), let parsed = Timestamp(iso8601: text) {
+            self = parsed
+        } else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "expected epoch seconds or an ISO-8601 timestamp")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(iso8601)
+    }
+}
