@@ -54,7 +54,9 @@ let package = Package(
         .testTarget(name: "BuildTriageIngestTests", dependencies: ["BuildTriageIngest"], swiftSettings: strict),
         .testTarget(name: "BuildTriageRetryTests", dependencies: ["BuildTriageRetry"], swiftSettings: strict),
         .testTarget(name: "BuildTriageAnalyzersTests", dependencies: ["BuildTriageAnalyzers", "BuildTriageIngest"], swiftSettings: strict),
-        .testTarget(name: "BuildTriageReportersTests", dependencies: ["BuildTriageReporters", "BuildTriageKit"], swiftSettings: strict),
+        .testTarget(
+            name: "BuildTriageReportersTests", dependencies: ["BuildTriageReporters", "BuildTriageKit"], exclude: ["Goldens"],
+            swiftSettings: strict),
         .testTarget(name: "BuildTriageKitTests", dependencies: ["BuildTriageKit"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["BuildTriageCLI"], swiftSettings: strict),
     ],

@@ -21,6 +21,7 @@ public struct Subject: Codable, Hashable, Sendable {
         case batch
         case buildGroup = "build-group"
         case build, stage, action, test, log
+        case pipelineExecution = "pipeline-execution"
     }
 
     public var kind: Kind
@@ -93,10 +94,21 @@ public struct Finding: Codable, Hashable, Sendable {
     public var evidence: [EvidenceLine]
     /// The target the finding counts against, when it belongs to one.
     public var target: Target?
+    /// The build group or build the evidence was attributed to, when it is not the subject itself
+    /// (a failing test in `reports/linux_small/junit.xml` has scope `build-group linux_small`).
+    public var scope: Subject?
+    /// For collateral findings: the subject whose failure caused this one; `rootCause` is resolved from it.
+    public var rootSubject: Subject?
+    /// The subject passed in the end (a test that passed on a rerun, a group that succeeded on a later
+    /// attempt): reported, but it calls for no action.
+    public var resolved: Bool?
+    /// The same failure happened in an earlier attempt (a second timeout calls for a person, not a retry).
+    public var repeated: Bool?
 
     public init(
         id: String? = nil, analyzer: String, category: Category, subject: Subject, rootCause: String? = nil,
-        message: String, evidence: [EvidenceLine] = [], target: Target? = nil
+        message: String, evidence: [EvidenceLine] = [], target: Target? = nil, scope: Subject? = nil,
+        rootSubject: Subject? = nil, resolved: Bool? = nil, repeated: Bool? = nil
     ) {
         self.id = id ?? "\(analyzer):\(subject.kind.rawValue):\(subject.id)"
         self.analyzer = analyzer
@@ -106,6 +118,10 @@ public struct Finding: Codable, Hashable, Sendable {
         self.message = message
         self.evidence = evidence
         self.target = target
+        self.scope = scope
+        self.rootSubject = rootSubject
+        self.resolved = resolved
+        self.repeated = repeated
     }
 }
 

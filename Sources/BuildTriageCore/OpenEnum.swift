@@ -32,7 +32,7 @@ public enum OpenEnum<Known: KnownValues>: Hashable, Sendable, CustomStringConver
 
     public var description: String { rawValue }
 
-    public static func == (lhs: OpenEnum, rhs: Known) -> Bool { lhs.known == rhs }
+
 }
 
 extension OpenEnum: Codable {
@@ -45,4 +45,13 @@ extension OpenEnum: Codable {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
     }
+}
+
+/// `status == .failed` for an optional open value: false when absent or unknown.
+public func == <Known: KnownValues>(lhs: OpenEnum<Known>?, rhs: Known) -> Bool {
+    lhs?.known == rhs
+}
+
+public func != <Known: KnownValues>(lhs: OpenEnum<Known>?, rhs: Known) -> Bool {
+    lhs?.known != rhs
 }

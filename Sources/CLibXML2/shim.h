@@ -1,6 +1,13 @@
 #ifndef BUILDTRIAGE_CLIBXML2_SHIM_H
 #define BUILDTRIAGE_CLIBXML2_SHIM_H
 
+/* Ubuntu's libxml2 is built with ICU, so <libxml/encoding.h> includes the system <unicode/ucnv.h>. Its
+ * `UErrorCode` clashes with Foundation's own ICU copy (_FoundationICU) in any Swift module that imports both
+ * ("'UErrorCode' has different definitions in different modules"). Nothing here uses the ICU members of
+ * xmlCharEncodingHandler (the only thing the macro guards besides that include), so hide them. */
+#include <libxml/xmlversion.h>
+#undef LIBXML_ICU_ENABLED
+
 #include <libxml/xmlreader.h>
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>

@@ -7,6 +7,12 @@ public struct BuildLog: Sendable, Hashable, Codable {
         public var phase: String
         /// nil for `Entering phase`; the state for `Phase complete`.
         public var state: String?
+
+        public init(line: Int, phase: String, state: String?) {
+            self.line = line
+            self.phase = phase
+            self.state = state
+        }
     }
 
     /// `Phase context status code: C Message: M`.
@@ -14,6 +20,12 @@ public struct BuildLog: Sendable, Hashable, Codable {
         public var line: Int
         public var code: String
         public var message: String
+
+        public init(line: Int, code: String, message: String) {
+            self.line = line
+            self.code = code
+            self.message = message
+        }
     }
 
     /// `Running command X`, with the failure of that command when one followed.
@@ -23,6 +35,14 @@ public struct BuildLog: Sendable, Hashable, Codable {
         public var phase: String?
         public var exitStatus: Int?
         public var failureLine: Int?
+
+        public init(line: Int, command: String, phase: String?, exitStatus: Int? = nil, failureLine: Int? = nil) {
+            self.line = line
+            self.command = command
+            self.phase = phase
+            self.exitStatus = exitStatus
+            self.failureLine = failureLine
+        }
     }
 
     public var lineCount: Int

@@ -1,0 +1,91 @@
+import BuildTriageCore
+
+/// A build group in its batch, as analyzers walk them.
+struct GroupRef {
+    var batch: BuildBatch
+    var batchPath: String
+    var group: BuildGroup
+    var identifier: String
+    var status: OpenEnum<StatusType>? { group.currentBuildSummary?.buildStatus }
+}
+
+extension AnalysisContext {
+    /// Every build group of every batch, with a current status.
+    var groups: [GroupRef] {
+        batches.flatMap { batch in
+            (batch.value.buildGroups ?? []).compactMap { group in
+                group.identifier.map { GroupRef(batch: batch.value, batchPath: batch.path, group: group, identifier: $0) }
+            }
+        }
+    }
+
+    /// The target a group's findings count against: the pipeline stage that ran its build, else its batch.
+    func target(of ref: GroupRef) -> Target {
+        if let id = ref.group.currentBuildSummary?.arn.flatMap(AnalysisContext.buildID(fromARN:)), let stage = stage(ofBuildID: id) {
+            return stage
+        }
+        return target(of: ref.batch, path: ref.batchPath)
+    }
+
+    /// Builds that no batch in the run lists (their own targets, or a pipeline stage's).
+    var standaloneBuilds: [Sourced<Build>] {
+        builds.filter { build in build.value.id.map { group(ofBuildID: $0) == nil } ?? true }
+    }
+
+    /// The subject and target of a build's findings.
+    func place(of build: Sourced<Build>) -> (Subject, Target) {
+        let id = build.value.id ?? build.value.arn.flatMap(AnalysisContext.buildID(fromARN:)) ?? build.path
+        return (subject(ofBuildID: id), target(ofBuildID: id))
+    }
+
+    /// The target of evidence that belongs to no AWS resource: the CI job.
+    static let jobTarget = Target.job("ci-job")
+
+    func targetAndScope(forPath path: String) -> (Target, Subject?, String?) {
+        guard let attribution = attribution(forPath: path) else { return (Self.jobTarget, nil, nil) }
+        return (attribution.target, attribution.scope, attribution.sourceVersion)
+    }
+}
+
+/// A readable description of a phase's contexts: `COMMAND_EXECUTION_ERROR: Error while executing command…`.
+func describe(_ contexts: [PhaseContext]) -> String {
+    contexts.map { context in
+        [context.statusCode, context.message].compactMap { $0?.isEmpty == false ? $0 : nil }.joined(separator: ": ")
+    }.joined(separator: "; ")
+}
+
+/// Evidence lines for a phase of a build or batch saved in `path`.
+func evidence<Kind>(_ phase: Phase<Kind>, owner: String, path: String) -> [EvidenceLine] {
+    var text = "\(owner) phase \(phase.phaseType?.rawValue ?? "?") \(phase.phaseStatus?.rawValue ?? "(no status)")"
+    let contexts = describe(phase.meaningfulContexts)
+    if !contexts.isEmpty { text += " — \(contexts)" }
+    return [EvidenceLine(path: path, text: text)]
+}
+
+/// Case-insensitive search for any of several fragments.
+func mentions(_ text: String?, _ fragments: [String]) -> Bool {
+    guard let text = text?.lowercased(), !text.isEmpty else { return false }
+    return fragments.contains { text.contains($0) }
+}
+
+/// Context codes and message fragments that mean the request or configuration is wrong.
+enum ClientErrorSignals {
+    static let codes: Set<String> = [
+        "CLIENT_ERROR", "YAML_FILE_ERROR", "ACCESS_DENIED", "BUILD_CONTAINER_UNABLE_TO_PULL_IMAGE", "INVALID_INPUT",
+        "ConfigurationError", "PermissionError", "AccessDenied", "AccessDeniedException", "InvalidInput", "ValidationException",
+    ]
+    static let fragments = [
+        "buildspec", "yaml", "access denied", "accessdenied", "not authorized", "unauthorized", "insufficient permissions",
+        "permission", "is not authorized to perform", "invalid image", "cannot pull image", "unable to pull image",
+        "manifest unknown", "service role", "iam role", "assume role", "assumerole", "does not exist", "no such file or directory: buildspec", "invalid ", "malformed",
+        "configuration",
+    ]
+    /// Fragments that look like a client error but are transient (checked first).
+    static let transient = ["rate limit", "toomanyrequests", "throttl", "timeout", "timed out", "connection reset", "internal error"]
+
+    static func matches(code: String?, message: String?) -> Bool {
+        if let code, codes.contains(code) { return true }
+        if mentions(message, transient) { return false }
+        return mentions(message, fragments)
+    }
+}

@@ -1,0 +1,111 @@
+import BuildTriageCore
+
+/// The fallback: a build, build group, pipeline action or batch that failed and that no other analyzer
+/// explained. Its evidence is what there is: the failed phase and its context (`COMMAND_EXECUTION_ERROR`),
+/// and the failing command and exit status from an attributed log.
+struct BuildFailureAnalyzer: Analyzer {
+    static let description = AnalyzerDescription(
+        id: "build_failure",
+        summary: "failed builds, groups, actions and batches that nothing else explains (COMMAND_EXECUTION_ERROR, non-zero exits)",
+        categories: [.buildFailure],
+        stage: .fallback,
+        triggeringExamples: [
+            AnalyzerExample(
+                [("builds.json", Example.build("FAILED", phases: [("BUILD", "FAILED", "COMMAND_EXECUTION_ERROR", "Error while executing command: make. Reason: exit status 2")]))],
+                expect: [(.buildFailure, "proj:aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee")]),
+            AnalyzerExample(
+                [("build.log", "[Container] 2024/01/15 10:00:00.1 Entering phase BUILD\n[Container] 2024/01/15 10:00:00.2 Running command make\nmake: *** [all] Error 2\n[Container] 2024/01/15 10:00:01.0 Command did not exit successfully make exit status 2\n[Container] 2024/01/15 10:00:01.0 Phase complete: BUILD State: FAILED\n")],
+                expect: [(.buildFailure, "build.log")]),
+        ],
+        nonTriggeringExamples: [
+            AnalyzerExample([
+                ("batch.json", Example.batch("FAILED", groups: [Example.group("linux_small", "FAILED")])),
+                ("reports/linux_small/junit.xml", Example.junit([#"<testcase classname="a.B" name="t"><failure message="boom"/></testcase>"#])),
+            ]),
+            AnalyzerExample([("builds.json", Example.build("SUCCEEDED", phases: [("BUILD", "SUCCEEDED", nil, nil)]))]),
+        ])
+
+    func analyze(_ context: AnalysisContext) -> [Finding] {
+        let explaining = context.priorFindings.filter { finding in
+            finding.resolved != true && ![.collateral, .stopped, .ignored].contains(finding.category)
+        }
+        let explained = Set(explaining.flatMap { [$0.subject] + [$0.scope].compactMap { $0 } })
+        var findings: [Finding] = []
+        var covered: Set<Subject> = []
+
+        func logEvidence(for subject: Subject) -> [EvidenceLine] {
+            context.logs.filter { context.attribution(forPath: $0.path)?.scope == subject }.flatMap { log in
+                log.value.failedCommands.map { command in
+                    EvidenceLine(path: log.path, line: command.failureLine ?? command.line, text: "command `\(command.command)` exited with status \(command.exitStatus ?? -1)\(command.phase.map { " in \($0)" } ?? "")")
+                }
+            }
+        }
+
+        for build in context.builds where build.value.buildStatus == .failed {
+            let (subject, target) = context.place(of: build)
+            guard !explained.contains(subject), covered.insert(subject).inserted else { continue }
+            let failed = (build.value.phases ?? []).filter { $0.phaseStatus.map { $0.known != .succeeded } ?? false && $0.phaseType?.known != .completed }
+            let detail = failed.map { describe($0.meaningfulContexts) }.first { !$0.isEmpty }
+            findings.append(Finding(
+                analyzer: Self.description.id, category: .buildFailure, subject: subject,
+                message: "\(subject.id) failed in \(failed.first?.phaseType?.rawValue ?? "an unknown phase")\(detail.map { " — \($0)" } ?? ""); no test report or known log pattern explains it",
+                evidence: failed.flatMap { evidence($0, owner: "build \(build.value.id ?? "")", path: build.path) } + logEvidence(for: subject),
+                target: target))
+        }
+        for ref in context.groups where ref.status == .failed && ref.group.ignoreFailure != true {
+            let subject = Subject(.buildGroup, ref.identifier)
+            guard !explained.contains(subject), covered.insert(subject).inserted else { continue }
+            findings.append(Finding(
+                analyzer: Self.description.id, category: .buildFailure, subject: subject,
+                message: "\(ref.identifier) FAILED; the run has no build details, test report or log that says why (save `aws codebuild batch-get-builds` for its build, and its reports)",
+                evidence: [EvidenceLine(path: ref.batchPath, text: "build group \(ref.identifier): FAILED")] + logEvidence(for: subject),
+                target: context.target(of: ref)))
+        }
+        for state in context.pipelineStates {
+            for stage in state.value.stageStates ?? [] {
+                for action in stage.actionStates ?? [] {
+                    guard let execution = action.latestExecution, execution.status == .failed else { continue }
+                    let stageName = stage.stageName ?? "?"
+                    let subject = Subject(.action, "\(stageName)/\(action.actionName ?? "?")")
+                    let joined = execution.externalExecutionId.flatMap(AnalysisContext.buildID(fromARN:)).map { context.subject(ofBuildID: $0) }
+                    if explained.contains(subject) || joined.map({ explained.contains($0) || covered.contains($0) }) == true { continue }
+                    let details = [execution.errorDetails?.code, execution.errorDetails?.message, execution.summary].compactMap { $0 }.joined(separator: ": ")
+                    findings.append(Finding(
+                        analyzer: Self.description.id, category: .buildFailure, subject: subject,
+                        message: "action \(subject.id) failed\(details.isEmpty ? "" : ": \(details)")\(execution.externalExecutionId.map { " (external execution \($0); add its `batch-get-builds` output to see why)" } ?? "")",
+                        evidence: [EvidenceLine(path: state.path, text: "\(subject.id) Failed\(details.isEmpty ? "" : " — \(details)")")],
+                        target: .stage(pipeline: state.value.pipelineName ?? "", stage: stageName, execution: stage.latestExecution?.pipelineExecutionId)))
+                }
+            }
+        }
+        for log in context.logs {
+            let (target, scope, _) = context.targetAndScope(forPath: log.path)
+            let subject = Subject(.log, log.path)
+            if let scope, explained.contains(scope) || covered.contains(scope) { continue }
+            guard !explained.contains(subject), scope == nil || !findings.contains(where: { $0.subject == scope }) else { continue }
+            let failedCommands = log.value.failedCommands
+            let failedPhases = log.value.failedPhases.filter { $0.state == "FAILED" }
+            guard !failedCommands.isEmpty || !failedPhases.isEmpty else { continue }
+            let command = failedCommands.first
+            findings.append(Finding(
+                analyzer: Self.description.id, category: .buildFailure, subject: subject,
+                message: command.map { "command `\($0.command)` exited with status \($0.exitStatus ?? -1)\($0.phase.map { " in \($0)" } ?? "")" }
+                    ?? "phase \(failedPhases[0].phase) failed",
+                evidence: failedCommands.map { EvidenceLine(path: log.path, line: $0.failureLine ?? $0.line, text: "Command did not exit successfully \($0.command) exit status \($0.exitStatus ?? -1)") }
+                    + log.value.contexts.map { EvidenceLine(path: log.path, line: $0.line, text: "\($0.code): \($0.message)") },
+                target: target, scope: scope))
+        }
+        for execution in context.pipelineExecutions where execution.value.status == .failed {
+            let id = execution.value.pipelineExecutionId ?? execution.path
+            let hasStage = context.pipelineStates.contains { state in
+                (state.value.stageStates ?? []).contains { $0.latestExecution?.pipelineExecutionId == id }
+            }
+            guard !hasStage else { continue }
+            findings.append(Finding(
+                analyzer: Self.description.id, category: .buildFailure, subject: Subject(.pipelineExecution, id),
+                message: "pipeline execution \(id) failed\(execution.value.statusSummary.map { ": \($0)" } ?? ""); save `aws codepipeline get-pipeline-state` to see which stage and action",
+                evidence: [EvidenceLine(path: execution.path, text: "pipeline execution \(id): Failed")], target: nil))
+        }
+        return findings
+    }
+}

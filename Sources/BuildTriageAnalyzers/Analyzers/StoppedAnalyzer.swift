@@ -1,0 +1,73 @@
+import BuildTriageCore
+
+/// A person or a policy stopped it: `STOPPED` builds, groups and batches with no failed dependency, and
+/// pipeline executions or stages `Stopped`, `Cancelled` or `Superseded`. Reported; never retried.
+struct StoppedAnalyzer: Analyzer {
+    static let description = AnalyzerDescription(
+        id: "stopped",
+        summary: "STOPPED with no failed dependency; pipeline executions or stages Stopped, Cancelled or Superseded",
+        categories: [.stopped],
+        triggeringExamples: [
+            AnalyzerExample(
+                [("batch.json", Example.batch("STOPPED", phases: [("IN_PROGRESS", "STOPPED", nil)], groups: [Example.group("linux_small", "STOPPED")]))],
+                expect: [(.stopped, "linux_small")]),
+            AnalyzerExample(
+                [("executions.json", #"{"pipelineExecutionSummaries": [{"pipelineExecutionId": "3137f7cb-7cf7-4a4b-9b8e-1234567890ab", "status": "Superseded"}]}"#)],
+                expect: [(.stopped, "3137f7cb-7cf7-4a4b-9b8e-1234567890ab")]),
+        ],
+        nonTriggeringExamples: [
+            AnalyzerExample([("batch.json", Example.batch("FAILED", groups: [
+                Example.group("linux_small", "FAILED"), Example.group("linux_medium", "STOPPED", dependsOn: ["linux_small"]),
+            ]))]),
+        ])
+
+    func analyze(_ context: AnalysisContext) -> [Finding] {
+        var findings: [Finding] = []
+        for batch in context.batches {
+            let groups = Dictionary((batch.value.buildGroups ?? []).compactMap { group in group.identifier.map { ($0, group) } }, uniquingKeysWith: { first, _ in first })
+            for (identifier, group) in groups.sorted(by: { $0.key < $1.key }) where CollateralAnalyzer.isStopped(group) {
+                guard CollateralAnalyzer.root(of: identifier, in: groups) == nil else { continue }
+                let ref = GroupRef(batch: batch.value, batchPath: batch.path, group: group, identifier: identifier)
+                findings.append(Finding(
+                    analyzer: Self.description.id, category: .stopped, subject: Subject(.buildGroup, identifier),
+                    message: "\(identifier) was stopped, and no group it depends on failed: stopped by a person or a policy",
+                    evidence: [EvidenceLine(path: batch.path, text: "build group \(identifier): STOPPED")], target: context.target(of: ref)))
+            }
+        }
+        for build in context.standaloneBuilds where build.value.buildStatus == .stopped {
+            let (subject, target) = context.place(of: build)
+            findings.append(Finding(
+                analyzer: Self.description.id, category: .stopped, subject: subject, message: "\(subject.id) was stopped",
+                evidence: [EvidenceLine(path: build.path, text: "buildStatus STOPPED")], target: target))
+        }
+        var seen: Set<String> = []
+        let executions = context.pipelineExecutions.map { ($0.value.pipelineExecutionId, $0.value.status, $0.value.statusSummary, $0.path, $0.value.pipelineName) }
+            + context.executionSummaries.map { ($0.value.pipelineExecutionId, $0.value.status, $0.value.stopTrigger?.reason ?? $0.value.statusSummary, $0.path, nil) }
+        for (id, status, summary, path, _) in executions {
+            guard let id, let status, [.stopped, .cancelled, .superseded, .stopping].contains(status.known), seen.insert(id).inserted else { continue }
+            let why: String =
+                switch status.known {
+                case .superseded: "a newer execution of the pipeline superseded it"
+                case .cancelled: "it was cancelled"
+                default: "it was stopped"
+                }
+            findings.append(Finding(
+                analyzer: Self.description.id, category: .stopped, subject: Subject(.pipelineExecution, id),
+                message: "pipeline execution \(id) is \(status.rawValue): \(why)\(summary.map { " — \($0)" } ?? "")",
+                evidence: [EvidenceLine(path: path, text: "pipeline execution \(id): \(status.rawValue)")]))
+        }
+        for state in context.pipelineStates {
+            for stage in state.value.stageStates ?? [] {
+                guard let execution = stage.latestExecution, let status = execution.status,
+                    [.stopped, .cancelled, .stopping].contains(status.known), let name = stage.stageName
+                else { continue }
+                let target = Target.stage(pipeline: state.value.pipelineName ?? "", stage: name, execution: execution.pipelineExecutionId)
+                findings.append(Finding(
+                    analyzer: Self.description.id, category: .stopped, subject: Subject(.stage, name),
+                    message: "stage \(name) is \(status.rawValue) in execution \(execution.pipelineExecutionId ?? "?")",
+                    evidence: [EvidenceLine(path: state.path, text: "stage \(name): \(status.rawValue)")], target: target))
+            }
+        }
+        return findings
+    }
+}

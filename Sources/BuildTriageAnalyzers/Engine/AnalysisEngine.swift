@@ -1,0 +1,88 @@
+public import BuildTriageCore
+public import BuildTriageRetry
+
+/// Configuration of one analysis.
+public struct AnalysisConfiguration: Sendable {
+    /// Earlier attempts after which a target is `investigate` rather than `retry` (DECISIONS.md: 2).
+    public var retryBudget: Int
+    public var retryOptions: RetryOptions
+    /// Knowledge-base rules: the built-in ones plus any `--rules` files.
+    public var rules: RuleSet
+    /// External analyzers (`--plugin`).
+    public var plugins: [ExternalAnalyzer]
+
+    public init(retryBudget: Int = 2, retryOptions: RetryOptions = RetryOptions(), rules: RuleSet = .builtIn(), plugins: [ExternalAnalyzer] = []) {
+        self.retryBudget = retryBudget
+        self.retryOptions = retryOptions
+        self.rules = rules
+        self.plugins = plugins
+    }
+}
+
+/// What an analysis found and decided.
+public struct AnalysisResult: Sendable {
+    public var findings: [Finding]
+    public var recommendations: [Recommendation]
+    public var verdict: Verdict
+    public var tests: TestCounts
+    public var diagnostics: [String]
+}
+
+/// Runs every analyzer over the run's evidence, resolves root causes and decides per target.
+public enum AnalysisEngine {
+    public static func analyze(_ input: TriageInput, configuration: AnalysisConfiguration = AnalysisConfiguration()) -> AnalysisResult {
+        var context = AnalysisContext(input: input, retryBudget: configuration.retryBudget)
+        var diagnostics: [String] = []
+        var findings: [Finding] = []
+        let knowledgeBase = KnowledgeBaseAnalyzer(rules: configuration.rules)
+        for analyzer in AnalyzerRegistry.builtIn where type(of: analyzer).description.stage == .primary {
+            if analyzer is KnowledgeBaseAnalyzer {
+                let (found, problems) = knowledgeBase.run(context)
+                findings += found
+                diagnostics += problems
+            } else {
+                findings += analyzer.analyze(context)
+            }
+        }
+        for plugin in configuration.plugins {
+            let outcome = plugin.run(input)
+            findings += outcome.findings
+            diagnostics += outcome.diagnostics
+        }
+        context.priorFindings = findings
+        for analyzer in AnalyzerRegistry.builtIn where type(of: analyzer).description.stage == .fallback {
+            findings += analyzer.analyze(context)
+        }
+        findings = finalize(findings)
+        let engine = DecisionEngine(retryBudget: configuration.retryBudget, retryOptions: configuration.retryOptions)
+        let recommendations = engine.decide(context, findings: findings)
+        var tests = input.testCounts
+        tests.flaky = Set(findings.filter { $0.category == .flaky && $0.subject.kind == .test }.map(\.subject.id)).count
+        return AnalysisResult(
+            findings: findings, recommendations: recommendations, verdict: Verdict(strongestOf: recommendations.map(\.action)),
+            tests: tests, diagnostics: diagnostics)
+    }
+
+    /// Unique ids, root causes resolved from root subjects, and a stable order (target, category, subject).
+    static func finalize(_ findings: [Finding]) -> [Finding] {
+        var seen: [String: Int] = [:]
+        var result = findings.map { finding -> Finding in
+            var finding = finding
+            let count = seen[finding.id, default: 0] + 1
+            seen[finding.id] = count
+            if count > 1 { finding.id += "#\(count)" }
+            return finding
+        }
+        for index in result.indices {
+            guard let root = result[index].rootSubject else { continue }
+            let candidates = result.filter { $0.category != .collateral && $0.category != .stopped && ($0.subject == root || $0.scope == root) }
+            let best = candidates.min { ($0.subject == root ? 0 : 1, $0.category) < ($1.subject == root ? 0 : 1, $1.category) }
+            result[index].rootCause = best?.id
+        }
+        return result.sorted { lhs, rhs in
+            let left = (lhs.target?.kind.rawValue ?? "~", lhs.target?.id ?? "", lhs.category.rank, lhs.subject.kind.rawValue, lhs.subject.id, lhs.id)
+            let right = (rhs.target?.kind.rawValue ?? "~", rhs.target?.id ?? "", rhs.category.rank, rhs.subject.kind.rawValue, rhs.subject.id, rhs.id)
+            return left < right
+        }
+    }
+}

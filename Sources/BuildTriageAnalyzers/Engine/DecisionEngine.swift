@@ -1,0 +1,260 @@
+public import BuildTriageCore
+public import BuildTriageRetry
+
+/// Turns findings into one recommendation per target (DECISIONS.md: actions, retry policy, blockers).
+public struct DecisionEngine: Sendable {
+    public var retryBudget: Int
+    public var retryOptions: RetryOptions
+
+    public init(retryBudget: Int = 2, retryOptions: RetryOptions = RetryOptions()) {
+        self.retryBudget = retryBudget
+        self.retryOptions = retryOptions
+    }
+
+    /// What a target is doing now.
+    enum State: Equatable {
+        case running
+        /// A stage still in progress with an action that already failed: retryable with FAILED_ACTIONS only.
+        case failedWhileRunning
+        case failed(String)
+        case succeeded
+        case stopped(String)
+        case unknown
+    }
+
+    public func decide(_ context: AnalysisContext, findings: [Finding]) -> [Recommendation] {
+        var byTarget: [Target: [Finding]] = [:]
+        for finding in findings {
+            let target = finding.target ?? (Self.isFailure(finding) ? AnalysisContext.jobTarget : nil)
+            if let target { byTarget[target, default: []].append(finding) }
+        }
+        var targets = Set(byTarget.keys)
+        for batch in context.batches { targets.insert(context.target(of: batch.value, path: batch.path)) }
+        for build in context.standaloneBuilds { targets.insert(context.place(of: build).1) }
+        for state in context.pipelineStates {
+            for stage in state.value.stageStates ?? [] {
+                guard let name = stage.stageName, let execution = stage.latestExecution, execution.status?.known != .succeeded else { continue }
+                targets.insert(.stage(pipeline: state.value.pipelineName ?? "", stage: name, execution: execution.pipelineExecutionId))
+            }
+        }
+        return targets.sorted().map { decide($0, findings: byTarget[$0] ?? [], context: context) }
+            .sorted { (Self.strength($0.action), $1.target) > (Self.strength($1.action), $0.target) }
+    }
+
+    static func strength(_ action: Action) -> Int {
+        switch action {
+        case .fix: 4
+        case .investigate: 3
+        case .retry: 2
+        case .wait: 1
+        case .none: 0
+        }
+    }
+
+    static func isFailure(_ finding: Finding) -> Bool {
+        finding.resolved != true && ![.collateral, .stopped, .ignored].contains(finding.category)
+    }
+
+    func decide(_ target: Target, findings: [Finding], context: AnalysisContext) -> Recommendation {
+        let ids = findings.map(\.id)
+        let active = findings.filter(Self.isFailure)
+        let state = Self.state(of: target, in: context, hasFailures: !active.isEmpty)
+        let attempts = Self.priorAttempts(of: target, in: context)
+        func recommendation(_ action: Action, _ reason: String, blockedBy: [String]? = nil, command: RetryCommand? = nil) -> Recommendation {
+            Recommendation(
+                action: action, target: target, reason: reason, blockedBy: blockedBy, command: command?.argv,
+                cliInputJson: command?.cliInputJson, shell: command?.shellLine, attempts: attempts > 0 ? attempts : nil, findings: ids)
+        }
+        let summary = Self.summary(of: active)
+
+        if state == .running {
+            let earlier = active.isEmpty ? "" : " Reported from the current state: \(summary)."
+            return recommendation(.wait, "\(Self.describe(target)) is still running: wait for it to finish; a retry now would be rejected or race it.\(earlier)")
+        }
+        if active.isEmpty {
+            if case .failed(let status) = state {
+                return recommendation(.investigate, "\(Self.describe(target)) is \(status), and nothing in the inputs says why: add its builds, reports or logs")
+            }
+            let others = findings.isEmpty ? "" : " (only \(Set(findings.map(\.category.rawValue)).sorted().joined(separator: ", ")) findings)"
+            return recommendation(.none, "nothing failed that calls for action\(others)")
+        }
+        let categories = Set(active.map(\.category))
+        if categories.contains(.clientError) || categories.contains(.testFailure) {
+            let what = categories.contains(.clientError) ? "a client or configuration error" : "failing tests"
+            return recommendation(.fix, "\(what): a retry would fail the same way. \(summary)")
+        }
+        if categories.contains(.buildFailure) {
+            return recommendation(.investigate, "the build failed and the evidence does not say why: \(summary)")
+        }
+        if active.contains(where: { $0.category == .timeout && $0.repeated == true }) {
+            return recommendation(.investigate, "timed out again after an earlier attempt timed out: a retry is unlikely to help. \(summary)")
+        }
+        // Every failure is infrastructure, flaky or a first timeout: a retry is the answer, unless blocked.
+        if attempts >= retryBudget {
+            return recommendation(
+                .investigate, "would be retried, but \(attempts) earlier attempt\(attempts == 1 ? "" : "s") already spent the retry budget of \(retryBudget). \(summary)",
+                blockedBy: ["retry budget spent: \(attempts) earlier attempts (budget \(retryBudget), --retry-budget)"])
+        }
+        var blockers = Self.blockers(for: target, state: state, context: context, options: retryOptions)
+        if target.kind == .job {
+            return recommendation(.retry, "every failure is transient (\(categories.map(\.rawValue).sorted().joined(separator: ", "))): rerun the CI job; no AWS target to retry. \(summary)")
+        }
+        var command: RetryCommand?
+        if blockers.isEmpty {
+            switch RetryCommandBuilder.command(for: target, options: retryOptions) {
+            case .success(let built): command = built
+            case .failure(let error): blockers += error.reasons
+            }
+        }
+        if !blockers.isEmpty {
+            return recommendation(.investigate, "a retry would help (\(categories.map(\.rawValue).sorted().joined(separator: ", "))), but it cannot be done as things stand. \(summary)", blockedBy: blockers)
+        }
+        return recommendation(.retry, "every failure is transient (\(categories.map(\.rawValue).sorted().joined(separator: ", "))): retry. \(summary)", command: command)
+    }
+
+    /// One sentence naming the strongest findings.
+    static func summary(of findings: [Finding]) -> String {
+        let ordered = findings.sorted { $0.category < $1.category }
+        let shown = ordered.prefix(3).map { "\($0.category.rawValue): \($0.message)" }
+        let more = ordered.count > 3 ? " (+\(ordered.count - 3) more)" : ""
+        return shown.joined(separator: "; ") + more
+    }
+
+    static func describe(_ target: Target) -> String {
+        switch target.kind {
+        case .batch: "batch \(target.id)"
+        case .build: "build \(target.id)"
+        case .stage: "stage \(target.stageName ?? target.id) of \(target.pipelineName ?? "?") (execution \(target.pipelineExecutionId ?? "?"))"
+        case .job: "the CI job"
+        }
+    }
+
+    static func state(of target: Target, in context: AnalysisContext, hasFailures: Bool) -> State {
+        switch target.kind {
+        case .batch:
+            guard let batch = context.batches.first(where: { context.target(of: $0.value, path: $0.path) == target })?.value,
+                let status = batch.buildBatchStatus
+            else { return .unknown }
+            return state(of: status, complete: batch.complete)
+        case .build:
+            guard let build = context.build(id: target.id)?.value, let status = build.buildStatus else { return .unknown }
+            return state(of: status, complete: build.buildComplete)
+        case .stage:
+            for state in context.pipelineStates where state.value.pipelineName ?? "" == target.pipelineName ?? "" {
+                guard let stage = state.value.stageStates?.first(where: { $0.stageName == target.stageName }),
+                    let execution = stage.latestExecution, execution.pipelineExecutionId == target.pipelineExecutionId,
+                    let status = execution.status
+                else { continue }
+                let failedAction = (stage.actionStates ?? []).contains { $0.latestExecution?.status == .failed }
+                switch status.known {
+                case .inProgress, .stopping: return failedAction ? .failedWhileRunning : .running
+                case .failed: return .failed("Failed")
+                case .succeeded, .skipped: return .succeeded
+                case .stopped, .cancelled: return .stopped(status.rawValue)
+                case nil: return .unknown
+                }
+            }
+            let actions = context.actionExecutions.filter {
+                $0.value.stageName == target.stageName && $0.value.pipelineExecutionId == target.pipelineExecutionId
+            }
+            if actions.contains(where: { $0.value.status == .inProgress }) {
+                return actions.contains(where: { $0.value.status == .failed }) ? .failedWhileRunning : .running
+            }
+            if actions.contains(where: { $0.value.status == .failed }) { return .failed("Failed") }
+            return actions.isEmpty ? .unknown : .succeeded
+        case .job:
+            return hasFailures ? .failed("failed") : .succeeded
+        }
+    }
+
+    static func state(of status: OpenEnum<StatusType>, complete: Bool?) -> State {
+        switch status.known {
+        case .inProgress: .running
+        case .failed, .fault, .timedOut: .failed(status.rawValue)
+        case .succeeded: .succeeded
+        case .stopped: .stopped(status.rawValue)
+        case nil: complete == false ? .running : .unknown
+        }
+    }
+
+    /// Earlier attempts counted against the retry budget.
+    static func priorAttempts(of target: Target, in context: AnalysisContext) -> Int {
+        switch target.kind {
+        case .batch:
+            guard let batch = context.batches.first(where: { context.target(of: $0.value, path: $0.path) == target })?.value else { return 0 }
+            let retries = (batch.phases ?? []).filter { $0.phaseStatus?.rawValue == "RETRY" }.count
+            let groupPriors = (batch.buildGroups ?? []).map { $0.priorBuildSummaryList?.count ?? 0 }.max() ?? 0
+            return max(retries, groupPriors)
+        case .build:
+            return context.build(id: target.id)?.value.autoRetryConfig?.autoRetryNumber ?? 0
+        case .stage:
+            let metadata = context.pipelineStates.filter { $0.value.pipelineName ?? "" == target.pipelineName ?? "" }
+                .flatMap { $0.value.stageStates ?? [] }.first { $0.stageName == target.stageName }?.retryStageMetadata
+            return (metadata?.autoStageRetryAttempt ?? 0) + (metadata?.manualStageRetryAttempt ?? 0)
+        case .job:
+            return 0
+        }
+    }
+
+    /// Why a retry of this target cannot work now (DECISIONS.md "Blockers").
+    static func blockers(for target: Target, state: State, context: AnalysisContext, options: RetryOptions) -> [String] {
+        var blockers: [String] = []
+        switch target.kind {
+        case .batch:
+            if case .failed = state {} else if state != .unknown {
+                blockers.append("the batch is not in a failed state (\(Self.label(state))): retry-build-batch only restarts failed batches")
+            }
+        case .build:
+            if case .stopped(let status) = state { blockers.append("the build is \(status), not failed") }
+        case .stage:
+            if target.pipelineName?.isEmpty ?? true {
+                blockers.append("the pipeline name is unknown: add `aws codepipeline get-pipeline-state` output to the inputs")
+            }
+            if state == .failedWhileRunning, options.stageRetryMode == .allActions {
+                blockers.append("ALL_ACTIONS while an action is still in progress: the API refuses it; use FAILED_ACTIONS")
+            }
+            let stage = context.pipelineStates.filter { $0.value.pipelineName ?? "" == target.pipelineName ?? "" }
+                .flatMap { $0.value.stageStates ?? [] }.first { $0.stageName == target.stageName }
+            if let stage, stage.latestExecution?.pipelineExecutionId == target.pipelineExecutionId,
+                !(stage.actionStates ?? []).contains(where: { $0.latestExecution?.status == .failed })
+            {
+                blockers.append("StageNotRetryable: the stage has no failed action")
+            }
+            if let later = laterFailure(of: target, in: context) {
+                blockers.append("NotLatestPipelineExecution: a later execution (\(later)) failed the same stage; retry that one instead")
+            }
+        case .job:
+            break
+        }
+        return blockers
+    }
+
+    static func label(_ state: State) -> String {
+        switch state {
+        case .running: "running"
+        case .failedWhileRunning: "in progress with a failed action"
+        case .failed(let status): status
+        case .succeeded: "succeeded"
+        case .stopped(let status): status
+        case .unknown: "unknown"
+        }
+    }
+
+    /// A later execution of the same pipeline that failed the same stage, if the inputs show one.
+    static func laterFailure(of target: Target, in context: AnalysisContext) -> String? {
+        guard let execution = target.pipelineExecutionId else { return nil }
+        for state in context.pipelineStates where state.value.pipelineName ?? "" == target.pipelineName ?? "" {
+            if let stage = state.value.stageStates?.first(where: { $0.stageName == target.stageName }),
+                let latest = stage.latestExecution, let latestID = latest.pipelineExecutionId, latestID != execution, latest.status == .failed
+            {
+                return latestID
+            }
+        }
+        let mine = context.actionExecutions.filter { $0.value.pipelineExecutionId == execution && $0.value.stageName == target.stageName }
+        guard let start = mine.compactMap({ $0.value.startTime }).min() else { return nil }
+        return context.actionExecutions.first {
+            $0.value.stageName == target.stageName && $0.value.pipelineExecutionId != execution && $0.value.status == .failed
+                && ($0.value.startTime.map { $0 > start } ?? false)
+        }?.value.pipelineExecutionId
+    }
+}

@@ -1,0 +1,219 @@
+public import ArgumentParser
+import BuildTriageKit
+import Foundation
+
+/// `buildtriage`: the post-mortem of a failed CI run, and what to do next.
+@main
+struct BuildTriageCommand: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "buildtriage",
+        abstract: "Post-mortem of a failed CI run: classify every failure and say what to do next.",
+        discussion: """
+            Inputs are AWS CodeBuild / CodePipeline responses saved from the AWS CLI, JUnit/xUnit XML reports and \
+            CodeBuild build logs; each file's kind is decided from its content. Directories are walked recursively \
+            (hidden entries skipped); '-' reads standard input.
+
+            Exit codes: 0 clean, 1 fix or investigate, 2 retry, 3 wait, 4 an input could not be read, \
+            5 a retry command failed (--execute), 64 usage error.
+            """,
+        version: version,
+        subcommands: [Analyze.self, Retry.self, Analyzers.self, Rules.self],
+        defaultSubcommand: Analyze.self
+    )
+}
+
+/// Options every analysis takes.
+struct AnalysisOptions: ParsableArguments {
+    @Argument(help: "Files, directories or '-' (standard input).")
+    var paths: [String] = []
+
+    @Option(name: .long, help: "Earlier attempts after which a target is 'investigate' rather than 'retry'.")
+    var retryBudget: Int = 2
+
+    @Option(name: .long, help: ArgumentHelp("A YAML rule file to add to the knowledge base (repeatable).", valueName: "file"))
+    var rules: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("An external analyzer to run (repeatable); see the README.", valueName: "executable"))
+    var plugin: [String] = []
+
+    @Option(name: .long, help: "Batch retries: 'failed' (RETRY_FAILED_BUILDS) or 'all' (RETRY_ALL_BUILDS).")
+    var retryType: RetryTypeArgument = .failed
+
+    @Option(name: .long, help: "Stage retries: 'failed' (FAILED_ACTIONS) or 'all' (ALL_ACTIONS).")
+    var retryMode: RetryTypeArgument = .failed
+
+    @Option(name: .long, help: "AWS region for the emitted commands.")
+    var region: String?
+
+    @Option(name: .long, help: "AWS CLI profile for the emitted commands.")
+    var profile: String?
+
+    @Option(name: .long, help: "Idempotency token for CodeBuild retries (never sent when empty).")
+    var idempotencyToken: String?
+
+    @Flag(name: .long, help: "Exit 0 whatever the verdict (still non-zero for usage errors).")
+    var exitZero = false
+
+    func validate() throws {
+        guard retryBudget >= 0 else { throw ValidationError("--retry-budget must be 0 or more") }
+        guard !paths.isEmpty else { throw ValidationError("give at least one file, directory or '-'") }
+    }
+
+    var retryOptions: RetryOptions {
+        var options = RetryOptions()
+        options.batchRetryType = retryType == .all ? .allBuilds : .failedBuilds
+        options.stageRetryMode = retryMode == .all ? .allActions : .failedActions
+        options.region = region
+        options.profile = profile
+        options.idempotencyToken = idempotencyToken
+        return options
+    }
+
+    /// Loads rule files; a bad file is a diagnostic, and the run goes on with the others.
+    func configuration() -> (AnalysisConfiguration, [String]) {
+        var rules = RuleSet.builtIn()
+        var problems: [String] = []
+        for path in self.rules {
+            do {
+                let text = try String(contentsOfFile: path, encoding: .utf8)
+                rules.rules += try RuleSet(yaml: text, path: path).rules
+            } catch let error as RuleFileError {
+                problems.append("rule file \(error.description)")
+            } catch {
+                problems.append("rule file \(path): cannot be read")
+            }
+        }
+        let plugins = plugin.map { ExternalAnalyzer(executable: $0) }
+        return (AnalysisConfiguration(retryBudget: retryBudget, retryOptions: retryOptions, rules: rules, plugins: plugins), problems)
+    }
+
+    func run() -> TriageReport {
+        let (configuration, problems) = configuration()
+        let progress = ProgressLine.make(total: paths.count)
+        var report = Triage.run(paths: paths, configuration: configuration, progress: progress?.update)
+        progress?.finish()
+        report.diagnostics = problems + report.diagnostics
+        return report
+    }
+}
+
+enum RetryTypeArgument: String, ExpressibleByArgument, CaseIterable {
+    case failed, all
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// `buildtriage analyze`: read the inputs, classify, recommend, report.
+struct Analyze: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Analyze CI outputs and report findings and recommendations (the default).")
+
+    @OptionGroup var options: AnalysisOptions
+
+    @Option(name: .shortAndLong, help: "Output format.")
+    var format: OutputFormat = .text
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the report to a file instead of standard output.", valueName: "file"))
+    var output: String?
+
+    func run() throws {
+        let report = options.run()
+        try Output.write(report, format: format, to: output)
+        throw ExitCode(options.exitZero ? 0 : TriageExitCode.forReport(report).rawValue)
+    }
+}
+
+/// `buildtriage analyzers`: the built-in analyzers.
+struct Analyzers: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the built-in analyzers.")
+
+    func run() {
+        for description in AnalyzerRegistry.descriptions {
+            let categories = description.categories.map(\.rawValue).joined(separator: ", ")
+            print("\(description.id)\t\(description.stage.rawValue)\t\(categories)\n    \(description.summary)")
+        }
+    }
+}
+
+/// `buildtriage rules test FILE…`.
+struct Rules: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Work with knowledge-base rule files.", subcommands: [Test.self])
+
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check each rule file's examples: every 'match' must match, no 'no_match' may.")
+
+        @Argument(help: "Rule files (YAML). With none, the built-in rules are checked.")
+        var files: [String] = []
+
+        func run() throws {
+            var failed = false
+            let sets: [(String, Result<RuleSet, RuleFileError>)] =
+                files.isEmpty
+                ? [("built-in", .success(RuleSet.builtIn()))]
+                : files.map { path in
+                    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                        return (path, .failure(RuleFileError(path: path, message: "cannot be read")))
+                    }
+                    return (path, Result { () throws(RuleFileError) in try RuleSet(yaml: text, path: path) })
+                }
+            for (path, result) in sets {
+                switch result {
+                case .failure(let error):
+                    failed = true
+                    print("FAIL \(error.description)")
+                case .success(let set):
+                    let problems = set.checkExamples()
+                    let examples = set.rules.reduce(0) { $0 + $1.matchExamples.count + $1.noMatchExamples.count }
+                    if problems.isEmpty {
+                        print("ok   \(path): \(set.rules.count) rules, \(examples) examples")
+                    } else {
+                        failed = true
+                        for problem in problems { print("FAIL \(path): \(problem)") }
+                    }
+                }
+            }
+            if failed { throw ExitCode(1) }
+        }
+    }
+}
+
+/// Writing a report: to standard output, or to a file.
+enum Output {
+    static func write(_ report: TriageReport, format: OutputFormat, to path: String?) throws {
+        let color = format == .text && path == nil && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+        var text = format.reporter.render(report, options: RenderOptions(color: color))
+        if !text.hasSuffix("\n") { text += "\n" }
+        if let path {
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                throw ValidationError("cannot write \(path): \(error.localizedDescription)")
+            }
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+}
+
+/// A progress line on standard error while many files are read: only on a terminal, never in CI logs or pipes.
+final class ProgressLine: Sendable {
+    let total: Int
+
+    init(total: Int) { self.total = total }
+
+    static func make(total: Int) -> ProgressLine? {
+        let environment = ProcessInfo.processInfo.environment
+        guard isatty(STDERR_FILENO) == 1, environment["CI"] == nil, environment["TERM"] != "dumb" else { return nil }
+        return ProgressLine(total: total)
+    }
+
+    func update(_ done: Int, _ files: Int) {
+        guard files >= 50, done % 25 == 0 || done == files else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[Kreading \(done)/\(files) files".utf8))
+    }
+
+    func finish() {
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

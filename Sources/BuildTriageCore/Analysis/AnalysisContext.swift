@@ -1,0 +1,335 @@
+/// Where a piece of evidence (a report, a log, a test case) belongs: the target it counts against and the
+/// build group or build it came from.
+public struct Attribution: Sendable, Hashable {
+    public var target: Target
+    public var scope: Subject?
+    /// The source version the evidence was built from, when known (for cross-report flaky detection).
+    public var sourceVersion: String?
+
+    public init(target: Target, scope: Subject?, sourceVersion: String?) {
+        self.target = target
+        self.scope = scope
+        self.sourceVersion = sourceVersion
+    }
+}
+
+/// A document of the run with its path.
+public struct Sourced<Value: Sendable>: Sendable {
+    public var value: Value
+    public var path: String
+}
+
+/// The run's evidence, indexed for analyzers: batches and builds de-duplicated (latest snapshot wins), groups
+/// joined to builds, pipeline actions joined to CodeBuild builds, and every report and log attributed to a
+/// target by DECISIONS.md's rules.
+public struct AnalysisContext: Sendable {
+    public let input: TriageInput
+    public let retryBudget: Int
+    public let batches: [Sourced<BuildBatch>]
+    public let builds: [Sourced<Build>]
+    public let pipelineStates: [Sourced<PipelineState>]
+    public let pipelineExecutions: [Sourced<PipelineExecution>]
+    public let executionSummaries: [Sourced<PipelineExecutionSummary>]
+    public let actionExecutions: [Sourced<ActionExecutionDetail>]
+    public let definitions: [Sourced<PipelineDeclaration>]
+    public let junitReports: [Sourced<JUnitReport>]
+    public let logs: [Sourced<BuildLog>]
+    public let testCases: [Sourced<CodeBuildTestCase>]
+    public let reports: [Sourced<CodeBuildReport>]
+    /// Findings of the analyzers that ran before (fallback analyzers see the primary ones).
+    public var priorFindings: [Finding] = []
+
+    private let buildIndex: [String: Int]
+    /// build id → (batch index, group identifier)
+    private let groupOfBuild: [String: (Int, String)]
+    /// CodeBuild build id → the pipeline stage whose action ran it
+    private let stageOfBuild: [String: Target]
+    private var attributions: [String: Attribution]
+    /// subject id → (source version or "", report path) of every plain pass
+    private var passes: [String: [(String, String)]]
+
+    public init(input: TriageInput, retryBudget: Int = 2) {
+        self.input = input
+        self.retryBudget = retryBudget
+        var batches: [Sourced<BuildBatch>] = []
+        var builds: [Sourced<Build>] = []
+        var states: [Sourced<PipelineState>] = []
+        var executions: [Sourced<PipelineExecution>] = []
+        var summaries: [Sourced<PipelineExecutionSummary>] = []
+        var actions: [Sourced<ActionExecutionDetail>] = []
+        var definitions: [Sourced<PipelineDeclaration>] = []
+        var junit: [Sourced<JUnitReport>] = []
+        var logs: [Sourced<BuildLog>] = []
+        var testCases: [Sourced<CodeBuildTestCase>] = []
+        var reports: [Sourced<CodeBuildReport>] = []
+        for source in input.documents {
+            let path = source.path
+            switch source.document {
+            case .codebuildBatches(let list): batches += list.map { Sourced(value: $0, path: path) }
+            case .codebuildBuilds(let list): builds += list.map { Sourced(value: $0, path: path) }
+            case .codebuildTestCases(let list): testCases += list.map { Sourced(value: $0, path: path) }
+            case .codebuildReports(let list): reports += list.map { Sourced(value: $0, path: path) }
+            case .codepipelineState(let state): states.append(Sourced(value: state, path: path))
+            case .codepipelineExecution(let execution): executions.append(Sourced(value: execution, path: path))
+            case .codepipelineExecutions(let list): summaries += list.map { Sourced(value: $0, path: path) }
+            case .codepipelineActionExecutions(let list): actions += list.map { Sourced(value: $0, path: path) }
+            case .codepipelineDefinition(let definition): definitions.append(Sourced(value: definition, path: path))
+            case .junit(let report): junit.append(Sourced(value: report, path: path))
+            case .buildLog(let log): logs.append(Sourced(value: log, path: path))
+            }
+        }
+        self.batches = Self.latest(batches, id: { $0.id }, recency: Self.recency)
+        self.builds = Self.latest(builds, id: { $0.id }, recency: Self.recency)
+        self.pipelineStates = states
+        self.pipelineExecutions = executions
+        self.executionSummaries = summaries
+        self.actionExecutions = actions
+        self.definitions = definitions
+        self.junitReports = junit
+        self.logs = logs
+        self.testCases = testCases
+        self.reports = reports
+
+        var buildIndex: [String: Int] = [:]
+        for (index, build) in self.builds.enumerated() {
+            if let id = build.value.id ?? build.value.arn.flatMap(Self.buildID(fromARN:)) { buildIndex[id] = index }
+        }
+        self.buildIndex = buildIndex
+
+        var groupOfBuild: [String: (Int, String)] = [:]
+        for (batchIndex, batch) in self.batches.enumerated() {
+            for group in batch.value.buildGroups ?? [] {
+                guard let identifier = group.identifier else { continue }
+                for summary in [group.currentBuildSummary].compactMap({ $0 }) + (group.priorBuildSummaryList ?? []) {
+                    if let arn = summary.arn, let id = Self.buildID(fromARN: arn) { groupOfBuild[id] = (batchIndex, identifier) }
+                }
+            }
+        }
+        self.groupOfBuild = groupOfBuild
+
+        var stageOfBuild: [String: Target] = [:]
+        let knownPipeline = Self.singlePipelineName(states: states, executions: executions, definitions: definitions)
+        for state in states {
+            let pipeline = state.value.pipelineName ?? knownPipeline ?? ""
+            for stage in state.value.stageStates ?? [] {
+                guard let stageName = stage.stageName else { continue }
+                for action in stage.actionStates ?? [] {
+                    if let external = action.latestExecution?.externalExecutionId {
+                        stageOfBuild[Self.buildID(fromARN: external) ?? external] = .stage(
+                            pipeline: pipeline, stage: stageName, execution: stage.latestExecution?.pipelineExecutionId)
+                    }
+                }
+            }
+        }
+        for action in actions {
+            guard let external = action.value.output?.executionResult?.externalExecutionId, let stage = action.value.stageName else { continue }
+            let id = Self.buildID(fromARN: external) ?? external
+            if stageOfBuild[id] == nil {
+                stageOfBuild[id] = .stage(pipeline: knownPipeline ?? "", stage: stage, execution: action.value.pipelineExecutionId)
+            }
+        }
+        self.stageOfBuild = stageOfBuild
+        self.attributions = [:]
+        self.passes = [:]
+
+        // Attribution needs the indexes above; computed on a fully built value.
+        var attributions: [String: Attribution] = [:]
+        let paths = Set(junit.map(\.path) + logs.map(\.path) + testCases.map(\.path) + reports.map(\.path))
+        for path in paths {
+            if let attribution = self.attribution(forPath: path) { attributions[path] = attribution }
+        }
+        var passes: [String: [(String, String)]] = [:]
+        self.attributions = attributions
+        for report in junit {
+            let version = attributions[report.path]?.sourceVersion ?? ""
+            for testCase in report.value.cases where testCase.outcome == .passed {
+                passes[testCase.subjectID, default: []].append((version, report.path))
+            }
+        }
+        for testCase in testCases where testCase.value.outcome == .passed {
+            let version = self.attribution(for: testCase.value, path: testCase.path)?.sourceVersion ?? ""
+            passes[testCase.value.subjectID, default: []].append((version, testCase.path))
+        }
+        self.passes = passes
+    }
+
+    // MARK: Identity
+
+    /// `arn:aws:codebuild:region:account:build/project:uuid` → `project:uuid` (also `build-batch/`); an id that
+    /// is not an ARN is returned as it is when it looks like `project:id`.
+    public static func buildID(fromARN value: String) -> String? {
+        for marker in [":build-batch/", ":build/"] {
+            if let range = value.firstRange(of: marker) { return String(value[range.upperBound...]) }
+        }
+        return value.hasPrefix("arn:") ? nil : value
+    }
+
+    /// The batch's target.
+    public func target(of batch: BuildBatch, path: String) -> Target {
+        .batch(batch.id ?? batch.arn.flatMap(Self.buildID(fromARN:)) ?? path)
+    }
+
+    /// The target a build counts against: the pipeline stage that ran it, the batch it belongs to, or itself.
+    public func target(ofBuildID id: String) -> Target {
+        if let stage = stageOfBuild[id] { return stage }
+        if let (batchIndex, _) = groupOfBuild[id] { return target(of: batches[batchIndex].value, path: batches[batchIndex].path) }
+        return .build(id)
+    }
+
+    /// The build group a build id ran for, if a batch in the run lists it.
+    public func group(ofBuildID id: String) -> (batch: BuildBatch, group: String)? {
+        groupOfBuild[id].map { (batches[$0.0].value, $0.1) }
+    }
+
+    /// The build with this id, if the run has it.
+    public func build(id: String) -> Sourced<Build>? {
+        buildIndex[id].map { builds[$0] }
+    }
+
+    /// The build that ran a group's current attempt, if the run has it.
+    public func currentBuild(of group: BuildGroup) -> Sourced<Build>? {
+        group.currentBuildSummary?.arn.flatMap(Self.buildID(fromARN:)).flatMap { build(id: $0) }
+    }
+
+    /// The pipeline stage whose action ran this CodeBuild build.
+    public func stage(ofBuildID id: String) -> Target? { stageOfBuild[id] }
+
+    /// The subject a build is reported under: its build group when a batch lists it, else the build.
+    public func subject(ofBuildID id: String) -> Subject {
+        if let (_, group) = groupOfBuild[id] { return Subject(.buildGroup, group) }
+        return Subject(.build, id)
+    }
+
+    // MARK: Attribution
+
+    /// Where an evidence file belongs (DECISIONS.md, "Evidence attribution"), or nil for the CI job itself.
+    public func attribution(forPath path: String) -> Attribution? {
+        if let known = attributions[path] { return known }
+        let components = Set(path.split(separator: "/").map(String.init))
+        // A component naming a build id (or its uuid) wins over one naming a group.
+        for (id, _) in buildIndex.sorted(by: { $0.key < $1.key }) {
+            let uuid = id.split(separator: ":").last.map(String.init) ?? id
+            if components.contains(id) || components.contains(uuid) { return attribution(forBuildID: id) }
+        }
+        for (batchIndex, batch) in batches.enumerated() {
+            for group in batch.value.buildGroups ?? [] {
+                guard let identifier = group.identifier, components.contains(identifier) else { continue }
+                if let buildID = group.currentBuildSummary?.arn.flatMap(Self.buildID(fromARN:)), self.build(id: buildID) != nil {
+                    return attribution(forBuildID: buildID)
+                }
+                return Attribution(
+                    target: target(of: batch.value, path: batches[batchIndex].path), scope: Subject(.buildGroup, identifier),
+                    sourceVersion: batch.value.resolvedSourceVersion ?? batch.value.sourceVersion)
+            }
+        }
+        return soleFailure
+    }
+
+    /// The attribution of a CodeBuild report: the build its `executionId` names, else by path.
+    public func attribution(for report: CodeBuildReport, path: String) -> Attribution? {
+        if let execution = report.executionId, let id = Self.buildID(fromARN: execution),
+            build(id: id) != nil || groupOfBuild[id] != nil || stageOfBuild[id] != nil
+        {
+            return attribution(forBuildID: id)
+        }
+        return attribution(forPath: path)
+    }
+
+    /// The attribution of a CodeBuild test case: through its report, else by path.
+    public func attribution(for testCase: CodeBuildTestCase, path: String) -> Attribution? {
+        if let arn = testCase.reportArn, let report = reports.first(where: { $0.value.arn == arn }) {
+            return attribution(for: report.value, path: path)
+        }
+        return attribution(forPath: path)
+    }
+
+    public func attribution(forBuildID id: String) -> Attribution {
+        let build = self.build(id: id)?.value
+        let group = self.group(ofBuildID: id)
+        let version = build?.resolvedSourceVersion ?? build?.sourceVersion ?? group?.batch.resolvedSourceVersion
+        return Attribution(target: target(ofBuildID: id), scope: subject(ofBuildID: id), sourceVersion: version)
+    }
+
+    /// When exactly one build (or build group) failed in the run, evidence that names none belongs to it.
+    private var soleFailure: Attribution? {
+        var failed: [Attribution] = []
+        for build in builds where build.value.buildStatus.map(Self.isFailure) == true {
+            if let id = build.value.id { failed.append(attribution(forBuildID: id)) }
+        }
+        for (batchIndex, batch) in batches.enumerated() {
+            for group in batch.value.buildGroups ?? [] {
+                guard let identifier = group.identifier, let status = group.currentBuildSummary?.buildStatus, Self.isFailure(status),
+                    group.ignoreFailure != true
+                else { continue }
+                if let id = group.currentBuildSummary?.arn.flatMap(Self.buildID(fromARN:)), self.build(id: id) != nil { continue }
+                failed.append(
+                    Attribution(
+                        target: target(of: batch.value, path: batches[batchIndex].path), scope: Subject(.buildGroup, identifier),
+                        sourceVersion: batch.value.resolvedSourceVersion))
+            }
+        }
+        let distinct = Set(failed.map { $0.scope })
+        return distinct.count == 1 ? failed.first : nil
+    }
+
+    // MARK: Tests
+
+    /// Whether a test passed in another report (or test-case list) of the same source version in this run.
+    /// Evidence whose source version is unknown is taken to be of the same version.
+    public func passedElsewhere(_ subjectID: String, sourceVersion: String?, excluding path: String) -> Bool {
+        func sameVersion(_ other: String) -> Bool { other.isEmpty || sourceVersion == nil || other == sourceVersion }
+        if let entries = passes[subjectID], entries.contains(where: { $0.1 != path && sameVersion($0.0) }) { return true }
+        let hash = TestIdentity.hash(subjectID)
+        for report in junitReports where report.path != path && report.value.passedIdentities.sortedContains(hash) {
+            if sameVersion(attributions[report.path]?.sourceVersion ?? "") { return true }
+        }
+        return false
+    }
+
+    /// Statuses that mean the build did not succeed on its own.
+    public static func isFailure(_ status: OpenEnum<StatusType>) -> Bool {
+        switch status.known {
+        case .failed, .fault, .timedOut: true
+        default: false
+        }
+    }
+
+    // MARK: Helpers
+
+    private static func recency(_ batch: BuildBatch) -> (Double, Int) {
+        let phaseStart = batch.phases?.compactMap { $0.startTime?.secondsSince1970 }.max() ?? 0
+        return (max(phaseStart, batch.endTime?.secondsSince1970 ?? 0), batch.phases?.count ?? 0)
+    }
+
+    private static func recency(_ build: Build) -> (Double, Int) {
+        let phaseStart = build.phases?.compactMap { $0.startTime?.secondsSince1970 }.max() ?? 0
+        return (max(phaseStart, build.endTime?.secondsSince1970 ?? 0), build.phases?.count ?? 0)
+    }
+
+    /// One entry per id (the most recent snapshot), in first-seen order; entries without an id are all kept.
+    private static func latest<T>(_ items: [Sourced<T>], id: (T) -> String?, recency: (T) -> (Double, Int)) -> [Sourced<T>] {
+        var order: [String] = []
+        var best: [String: Sourced<T>] = [:]
+        var anonymous: [(Int, Sourced<T>)] = []
+        for (index, item) in items.enumerated() {
+            guard let key = id(item.value) else {
+                anonymous.append((index, item))
+                continue
+            }
+            if let current = best[key] {
+                if recency(item.value) >= recency(current.value) { best[key] = item }
+            } else {
+                order.append(key)
+                best[key] = item
+            }
+        }
+        return order.compactMap { best[$0] } + anonymous.map(\.1)
+    }
+
+    private static func singlePipelineName(
+        states: [Sourced<PipelineState>], executions: [Sourced<PipelineExecution>], definitions: [Sourced<PipelineDeclaration>]
+    ) -> String? {
+        let names = Set(states.compactMap(\.value.pipelineName) + executions.compactMap(\.value.pipelineName) + definitions.compactMap(\.value.name))
+        return names.count == 1 ? names.first : nil
+    }
+}

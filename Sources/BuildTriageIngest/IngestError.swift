@@ -1,0 +1,26 @@
+public import BuildTriageCore
+
+/// Why an input could not be read: becomes the input's one-line diagnostic (the path is added by the caller).
+public struct IngestError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var message: String
+    /// 1-based position of the problem, when the parser knows it.
+    public var line: Int?
+    public var column: Int?
+    /// The kind the input was recognised as before the problem, if any.
+    public var kind: InputKind?
+
+    public init(_ message: String, line: Int? = nil, column: Int? = nil, kind: InputKind? = nil) {
+        self.message = message
+        self.line = line
+        self.column = column
+        self.kind = kind
+    }
+
+    public var description: String {
+        switch (line, column) {
+        case (let line?, let column?): "line \(line), column \(column): \(message)"
+        case (let line?, nil): "line \(line): \(message)"
+        default: message
+        }
+    }
+}

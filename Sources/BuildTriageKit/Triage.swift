@@ -1,0 +1,55 @@
+@_exported public import BuildTriageCore
+@_exported public import BuildTriageAnalyzers
+@_exported public import BuildTriageRetry
+@_exported public import BuildTriageReporters
+public import BuildTriageIngest
+import Foundation
+
+/// The whole pipeline, as the CLI and other tools call it: ingest → analyze → decide → report.
+public enum Triage {
+    /// Reads the inputs and analyzes them.
+    public static func run(
+        paths: [String], configuration: AnalysisConfiguration = AnalysisConfiguration(), ingestor: Ingestor = Ingestor(),
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) -> TriageReport {
+        let input = ingestor.ingest(paths: paths, progress: progress)
+        return report(for: input, configuration: configuration)
+    }
+
+    /// Analyzes inputs already read.
+    public static func report(for input: TriageInput, configuration: AnalysisConfiguration = AnalysisConfiguration()) -> TriageReport {
+        let result = AnalysisEngine.analyze(input, configuration: configuration)
+        return TriageReport(
+            verdict: result.verdict, inputs: input.inputs, tests: result.tests, findings: result.findings,
+            recommendations: result.recommendations, diagnostics: result.diagnostics, timeline: Timeline.entries(for: input))
+    }
+}
+
+/// Exit codes for CI (documented in the README).
+public enum TriageExitCode: Int32, Sendable, CaseIterable {
+    /// Nothing needs doing: every target is `none`.
+    case clean = 0
+    /// Something needs a person: the verdict is `fix` or `investigate`.
+    case needsAttention = 1
+    /// A retry is recommended (or, with `--execute`, was done).
+    case retry = 2
+    /// Still running: wait, then run again.
+    case wait = 3
+    /// Some input could not be read (the others were analyzed; see the report's inputs).
+    case unreadableInput = 4
+    /// `--execute`: a retry command failed.
+    case retryFailed = 5
+    /// Bad flags or arguments (swift-argument-parser's validation code).
+    case usage = 64
+
+    /// The code for a report: an unreadable input wins, because the verdict may then miss something.
+    public static func forReport(_ report: TriageReport) -> TriageExitCode {
+        if report.hasUnreadableInput { return .unreadableInput }
+        switch report.verdict {
+        case .clean: return .clean
+        case .wait: return .wait
+        case .retry: return .retry
+        case .investigate, .fix: return .needsAttention
+        }
+    }
+}
