@@ -1,0 +1,100 @@
+import BuildTriageRetry
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A fresh directory under the system temporary directory, removed by `cleanUp()`.
+struct TemporaryDirectory {
+    let url: URL
+    var path: String { url.path }
+
+    init(_ label: String = "retry") throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("buildtriage-\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func cleanUp() { try? FileManager.default.removeItem(at: url) }
+
+    func write(_ text: String, to name: String, executable: Bool = false) throws -> String {
+        let path = url.appendingPathComponent(name).path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        if executable { chmod(path, 0o755) }
+        return path
+    }
+}
+
+enum Shell {
+    /// Runs `sh -c line` (no stdin, time-limited) with `environment` (nil = inherited).
+    static func run(_ line: String, shell: String = "/bin/sh", environment: [String: String]? = nil, directory: URL? = nil)
+        -> RetryExecutionResult
+    {
+        RetryExecutor(awsPath: shell, environment: environment, timeout: .seconds(30), currentDirectory: directory)
+            .run(argv: ["sh", "-c", line])
+    }
+
+    /// The NUL-terminated fields of `text`.
+    static func nulFields(_ text: String) -> [String] {
+        var fields = text.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
+        if fields.last == "" { fields.removeLast() }
+        return fields
+    }
+
+    /// An executable named `name` found on this process's PATH.
+    static func which(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        for directory in path.split(separator: ":") where directory.hasPrefix("/") {
+            let candidate = "\(directory)/\(name)"
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+}
+
+/// A fake `aws` that records its arguments, NUL-terminated, in `$ARGV_LOG`.
+struct FakeAWS {
+    let directory: TemporaryDirectory
+    let logPath: String
+
+    init() throws {
+        directory = try TemporaryDirectory("fake-aws")
+        logPath = directory.url.appendingPathComponent("argv.log").path
+        _ = try directory.write(
+            "#!/bin/sh\n: > \"$ARGV_LOG\"\nfor a in \"$@\"; do printf '%s\\0' \"$a\" >> \"$ARGV_LOG\"; done\n",
+            to: "aws", executable: true)
+    }
+
+    /// PATH with the fake first, then the system directories only.
+    var environment: [String: String] {
+        ["PATH": "\(directory.path):/usr/bin:/bin", "ARGV_LOG": logPath, "HOME": directory.path]
+    }
+
+    /// The arguments of the last call (argv[0] excluded).
+    func recordedArguments() throws -> [String] {
+        Shell.nulFields(try String(contentsOfFile: logPath, encoding: .utf8))
+    }
+}
+
+/// Starts `process` from a thread with an empty signal mask, so that SIGTERM reaches it (a child inherits the
+/// spawning thread's mask, and test worker threads block nearly everything).
+func launchWithCleanSignalMask(_ process: Process) throws {
+    final class State: @unchecked Sendable {
+        var error: (any Error)?
+        let done = DispatchSemaphore(value: 0)
+    }
+    let state = State()
+    let thread = Thread {
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, nil)
+        do { try process.run() } catch { state.error = error }
+        state.done.signal()
+    }
+    thread.start()
+    state.done.wait()
+    if let error = state.error { throw error }
+}
