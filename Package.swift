@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(
             name: "BuildTriageReportersTests", dependencies: ["BuildTriageReporters", "BuildTriageKit"], exclude: ["Goldens"],
             swiftSettings: strict),
-        .testTarget(name: "BuildTriageKitTests", dependencies: ["BuildTriageKit"], swiftSettings: strict),
+        .testTarget(name: "BuildTriageKitTests", dependencies: ["BuildTriageKit", "BuildTriageIngest"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["BuildTriageCLI"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

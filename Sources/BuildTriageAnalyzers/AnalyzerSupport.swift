@@ -84,8 +84,64 @@ enum ClientErrorSignals {
     static let transient = ["rate limit", "toomanyrequests", "throttl", "timeout", "timed out", "connection reset", "internal error"]
 
     static func matches(code: String?, message: String?) -> Bool {
-        if let code, codes.contains(code) { return true }
         if mentions(message, transient) { return false }
+        if let code, codes.contains(code) { return true }
         return mentions(message, fragments)
+    }
+}
+
+/// A CodePipeline action's latest run, from get-pipeline-state or list-action-executions.
+struct PipelineActionRef {
+    var target: Target
+    /// `<stage>/<action>`
+    var actionID: String
+    var status: OpenEnum<ActionExecutionStatus>?
+    var errorDetails: ErrorDetails?
+    var summary: String?
+    var externalExecutionId: String?
+    var path: String
+
+    /// Error code, message and summary in one line.
+    var details: String {
+        [errorDetails?.code, errorDetails?.message, summary].compactMap { $0?.isEmpty == false ? $0 : nil }.joined(separator: ": ")
+    }
+}
+
+extension AnalysisContext {
+    /// The pipeline name when the run names exactly one pipeline.
+    var knownPipelineName: String? {
+        let names = Set(pipelineStates.compactMap(\.value.pipelineName) + pipelineExecutions.compactMap(\.value.pipelineName) + definitions.compactMap(\.value.name))
+        return names.count == 1 ? names.first : nil
+    }
+
+    /// Every pipeline action run in the inputs, one per (execution, stage, action): pipeline states first.
+    var pipelineActions: [PipelineActionRef] {
+        var refs: [PipelineActionRef] = []
+        var seen: Set<String> = []
+        for state in pipelineStates {
+            for stage in state.value.stageStates ?? [] {
+                let stageName = stage.stageName ?? "?"
+                let target = Target.stage(pipeline: state.value.pipelineName ?? knownPipelineName ?? "", stage: stageName, execution: stage.latestExecution?.pipelineExecutionId)
+                for action in stage.actionStates ?? [] {
+                    guard let execution = action.latestExecution else { continue }
+                    let ref = PipelineActionRef(
+                        target: target, actionID: "\(stageName)/\(action.actionName ?? "?")", status: execution.status,
+                        errorDetails: execution.errorDetails, summary: execution.summary, externalExecutionId: execution.externalExecutionId, path: state.path)
+                    seen.insert("\(target.pipelineExecutionId ?? "")|\(ref.actionID)")
+                    refs.append(ref)
+                }
+            }
+        }
+        for action in actionExecutions {
+            let stageName = action.value.stageName ?? "?"
+            let ref = PipelineActionRef(
+                target: .stage(pipeline: knownPipelineName ?? "", stage: stageName, execution: action.value.pipelineExecutionId),
+                actionID: "\(stageName)/\(action.value.actionName ?? "?")", status: action.value.status,
+                errorDetails: action.value.output?.executionResult?.errorDetails, summary: action.value.output?.executionResult?.externalExecutionSummary,
+                externalExecutionId: action.value.output?.executionResult?.externalExecutionId, path: action.path)
+            guard seen.insert("\(action.value.pipelineExecutionId ?? "")|\(ref.actionID)").inserted else { continue }
+            refs.append(ref)
+        }
+        return refs
     }
 }

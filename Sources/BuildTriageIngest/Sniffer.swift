@@ -24,7 +24,12 @@ enum Sniffer {
         while start < head.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(head[start]) { start += 1 }
         guard start < head.endIndex else { return .empty }
         switch head[start] {
-        case UInt8(ascii: "{"), UInt8(ascii: "["): return .json
+        case UInt8(ascii: "{"): return .json
+        case UInt8(ascii: "["):
+            // `[Container] …` opens a CodeBuild log; a JSON array opens with a value.
+            var next = start + 1
+            while next < head.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(head[next]) { next += 1 }
+            if next == head.endIndex || Array("{[\"]-0123456789tfn".utf8).contains(head[next]) { return .json }
         case UInt8(ascii: "<"): return .xml
         default: break
         }

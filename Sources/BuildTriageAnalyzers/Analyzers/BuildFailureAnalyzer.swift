@@ -61,22 +61,15 @@ struct BuildFailureAnalyzer: Analyzer {
                 evidence: [EvidenceLine(path: ref.batchPath, text: "build group \(ref.identifier): FAILED")] + logEvidence(for: subject),
                 target: context.target(of: ref)))
         }
-        for state in context.pipelineStates {
-            for stage in state.value.stageStates ?? [] {
-                for action in stage.actionStates ?? [] {
-                    guard let execution = action.latestExecution, execution.status == .failed else { continue }
-                    let stageName = stage.stageName ?? "?"
-                    let subject = Subject(.action, "\(stageName)/\(action.actionName ?? "?")")
-                    let joined = execution.externalExecutionId.flatMap(AnalysisContext.buildID(fromARN:)).map { context.subject(ofBuildID: $0) }
-                    if explained.contains(subject) || joined.map({ explained.contains($0) || covered.contains($0) }) == true { continue }
-                    let details = [execution.errorDetails?.code, execution.errorDetails?.message, execution.summary].compactMap { $0 }.joined(separator: ": ")
-                    findings.append(Finding(
-                        analyzer: Self.description.id, category: .buildFailure, subject: subject,
-                        message: "action \(subject.id) failed\(details.isEmpty ? "" : ": \(details)")\(execution.externalExecutionId.map { " (external execution \($0); add its `batch-get-builds` output to see why)" } ?? "")",
-                        evidence: [EvidenceLine(path: state.path, text: "\(subject.id) Failed\(details.isEmpty ? "" : " — \(details)")")],
-                        target: .stage(pipeline: state.value.pipelineName ?? "", stage: stageName, execution: stage.latestExecution?.pipelineExecutionId)))
-                }
-            }
+        for action in context.pipelineActions where action.status == .failed {
+            let subject = Subject(.action, action.actionID)
+            let joined = action.externalExecutionId.flatMap(AnalysisContext.buildID(fromARN:)).map { context.subject(ofBuildID: $0) }
+            if explained.contains(subject) || joined.map({ explained.contains($0) || covered.contains($0) }) == true { continue }
+            let details = action.details
+            findings.append(Finding(
+                analyzer: Self.description.id, category: .buildFailure, subject: subject,
+                message: "action \(subject.id) failed\(details.isEmpty ? "" : ": \(details)")\(action.externalExecutionId.map { " (external execution \($0); add its `batch-get-builds` output to see why)" } ?? "")",
+                evidence: [EvidenceLine(path: action.path, text: "\(subject.id) Failed\(details.isEmpty ? "" : " — \(details)")")], target: action.target))
         }
         for log in context.logs {
             let (target, scope, _) = context.targetAndScope(forPath: log.path)

@@ -62,7 +62,7 @@ struct ClientErrorAnalyzer: Analyzer {
         for build in context.builds {
             let phases = (build.value.phases ?? []).filter { phase in
                 phase.phaseStatus?.rawValue == "CLIENT_ERROR"
-                    || (phase.phaseStatus.map { $0.known != .succeeded } ?? false
+                    || (phase.phaseStatus.map { $0.known != .succeeded && $0.known != .fault } ?? false
                         && phase.meaningfulContexts.contains { ClientErrorSignals.matches(code: $0.statusCode, message: $0.message) })
             }
             guard let phase = phases.first else { continue }
@@ -88,23 +88,12 @@ struct ClientErrorAnalyzer: Analyzer {
                 evidence: lines.sorted { ($0.line ?? 0) < ($1.line ?? 0) }, target: target, scope: scope))
         }
         // Pipelines: failed actions whose error details name configuration or permissions.
-        for state in context.pipelineStates {
-            for stage in state.value.stageStates ?? [] {
-                for action in stage.actionStates ?? [] {
-                    guard let execution = action.latestExecution, execution.status == .failed,
-                        ClientErrorSignals.matches(code: execution.errorDetails?.code, message: execution.errorDetails?.message)
-                    else { continue }
-                    let stageName = stage.stageName ?? "?"
-                    let actionID = "\(stageName)/\(action.actionName ?? "?")"
-                    let target = Target.stage(
-                        pipeline: state.value.pipelineName ?? "", stage: stageName, execution: stage.latestExecution?.pipelineExecutionId)
-                    let details = [execution.errorDetails?.code, execution.errorDetails?.message].compactMap { $0 }.joined(separator: ": ")
-                    findings.append(Finding(
-                        analyzer: Self.description.id, category: .clientError, subject: Subject(.action, actionID),
-                        message: "action \(actionID) failed: \(details) — a configuration or permission problem; a retry would repeat it",
-                        evidence: [EvidenceLine(path: state.path, text: "\(actionID) Failed — \(details)")], target: target))
-                }
-            }
+        for action in context.pipelineActions where action.status == .failed {
+            guard ClientErrorSignals.matches(code: action.errorDetails?.code, message: action.errorDetails?.message) else { continue }
+            findings.append(Finding(
+                analyzer: Self.description.id, category: .clientError, subject: Subject(.action, action.actionID),
+                message: "action \(action.actionID) failed: \(action.details) — a configuration or permission problem; a retry would repeat it",
+                evidence: [EvidenceLine(path: action.path, text: "\(action.actionID) Failed — \(action.details)")], target: action.target))
         }
         return findings
     }

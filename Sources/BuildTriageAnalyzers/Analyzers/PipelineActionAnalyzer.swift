@@ -24,21 +24,13 @@ struct PipelineActionAnalyzer: Analyzer {
 
     func analyze(_ context: AnalysisContext) -> [Finding] {
         var findings: [Finding] = []
-        for state in context.pipelineStates {
-            for stage in state.value.stageStates ?? [] {
-                for action in stage.actionStates ?? [] {
-                    guard let execution = action.latestExecution, execution.status == .failed else { continue }
-                    let text = [execution.errorDetails?.code, execution.errorDetails?.message, execution.summary].compactMap { $0 }.joined(separator: ": ")
-                    guard mentions(text, Self.transient), !ClientErrorSignals.matches(code: execution.errorDetails?.code, message: nil) else { continue }
-                    let stageName = stage.stageName ?? "?"
-                    let actionID = "\(stageName)/\(action.actionName ?? "?")"
-                    findings.append(Finding(
-                        analyzer: Self.description.id, category: .infrastructure, subject: Subject(.action, actionID),
-                        message: "action \(actionID) failed on a transient service error: \(text)",
-                        evidence: [EvidenceLine(path: state.path, text: "\(actionID) Failed — \(text)")],
-                        target: .stage(pipeline: state.value.pipelineName ?? "", stage: stageName, execution: stage.latestExecution?.pipelineExecutionId)))
-                }
-            }
+        for action in context.pipelineActions where action.status == .failed {
+            let text = action.details
+            guard mentions(text, Self.transient), !ClientErrorSignals.matches(code: action.errorDetails?.code, message: nil) else { continue }
+            findings.append(Finding(
+                analyzer: Self.description.id, category: .infrastructure, subject: Subject(.action, action.actionID),
+                message: "action \(action.actionID) failed on a transient service error: \(text)",
+                evidence: [EvidenceLine(path: action.path, text: "\(action.actionID) Failed — \(text)")], target: action.target))
         }
         return findings
     }

@@ -34,6 +34,15 @@ struct StoppedAnalyzer: Analyzer {
                     evidence: [EvidenceLine(path: batch.path, text: "build group \(identifier): STOPPED")], target: context.target(of: ref)))
             }
         }
+        for batch in context.batches where batch.value.buildBatchStatus == .stopped {
+            let id = batch.value.id ?? batch.path
+            guard !findings.contains(where: { $0.target == context.target(of: batch.value, path: batch.path) }) else { continue }
+            let pending = (batch.value.buildGroups ?? []).filter { $0.currentBuildSummary?.buildStatus.map { [.stopped, .failed, .fault, .timedOut, .succeeded].contains($0.known) == false } ?? true }
+            findings.append(Finding(
+                analyzer: Self.description.id, category: .stopped, subject: Subject(.batch, id),
+                message: "batch \(id) was stopped (stop-build-batch)\(pending.isEmpty ? "" : "; \(pending.count) group\(pending.count == 1 ? " was" : "s were") still pending or running")",
+                evidence: [EvidenceLine(path: batch.path, text: "buildBatchStatus STOPPED")], target: context.target(of: batch.value, path: batch.path)))
+        }
         for build in context.standaloneBuilds where build.value.buildStatus == .stopped {
             let (subject, target) = context.place(of: build)
             findings.append(Finding(

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+@testable import BuildTriageCore
+
+@Suite struct ModelTests {
+    @Test(arguments: [
+        ("2020-10-21T17:26:23.099000+00:00", 1_603_301_183.099, 0),
+        ("2020-10-01T11:25:22.531000-07:00", 1_601_576_722.531, -25200),
+        ("2020-11-20T17:52:10+00:00", 1_605_894_730.0, 0),
+        ("2020-05-08T17:45:43Z", 1_588_959_943.0, 0),
+        ("2020-05-08T17:45:43.123456789+0530", 1_588_940_143.123_456_789, 19800),
+    ])
+    func iso8601Timestamps(_ text: String, _ seconds: Double, _ offset: Int) throws {
+        let timestamp = try #require(Timestamp(iso8601: text))
+        #expect(abs(timestamp.secondsSince1970 - seconds) < 0.000_01)
+        #expect(timestamp.utcOffsetSeconds == offset)
+    }
+
+    @Test func timestampsDecodeFromNumbersAndStringsAndRejectGarbage() throws {
+        struct Box: Decodable { @Lenient var t: Timestamp? }
+        for (json, expected) in [
+            (#"{"t": 1479832474.764}"#, 1_479_832_474.764), (#"{"t": 1603301183}"#, 1_603_301_183), (#"{"t": 1496946071.6456}"#, 1_496_946_071.6456),
+            (#"{"t": "2020-10-21T17:26:23.099000+00:00"}"#, 1_603_301_183.099),
+        ] {
+            let box = try JSONDecoder().decode(Box.self, from: Data(json.utf8))
+            #expect(abs((box.t?.secondsSince1970 ?? 0) - expected) < 0.000_1, "\(json)")
+        }
+        for bad in [#"{"t": "yesterday"}"#, #"{"t": "2020-13-01T00:00:00Z"}"#, #"{"t": [1]}"#, #"{"t": null}"#, "{}"] {
+            #expect(try JSONDecoder().decode(Box.self, from: Data(bad.utf8)).t == nil, "\(bad)")
+        }
+        #expect(Timestamp(secondsSince1970: 1_603_301_183.099).iso8601 == "2020-10-21T17:26:23.099Z")
+        #expect(Timestamp(secondsSince1970: -1).iso8601 == "1969-12-31T23:59:59.000Z")
+    }
+
+    @Test func openEnumsKeepUnknownValues() throws {
+        let phase = try JSONDecoder().decode(BuildBatchPhase.self, from: Data(#"{"phaseType": "FAILED", "phaseStatus": "RETRY"}"#.utf8))
+        #expect(phase.phaseType == .failed)
+        #expect(phase.phaseStatus == .unknown("RETRY"))
+        #expect(phase.phaseStatus?.rawValue == "RETRY")
+        let encoded = String(decoding: try JSONEncoder().encode(phase.phaseStatus), as: UTF8.self)
+        #expect(encoded == #""RETRY""#)
+    }
+
+    @Test func wrongTypesAndBadListElementsDoNotLoseTheRest() throws {
+        let json = #"""
+            {"id": 42, "buildStatus": "FAILED", "phases": [{"phaseType": "BUILD", "phaseStatus": "FAILED"}, "garbage", 7,
+             {"phaseType": "COMPLETED"}], "timeoutInMinutes": "sixty", "reportArns": {"not": "a list"}}
+            """#
+        let build = try JSONDecoder().decode(Build.self, from: Data(json.utf8))
+        #expect(build.id == nil)
+        #expect(build.buildStatus == .failed)
+        #expect(build.phases?.count == 2)
+        #expect(build.timeoutInMinutes == nil)
+        #expect(build.reportArns == nil)
+    }
+
+    @Test func testIdentity() {
+        #expect(TestIdentity.subjectID(classname: "a.B", suite: "s", name: "t") == "a.B.t")
+        #expect(TestIdentity.subjectID(classname: nil, suite: "s", name: "t") == "s.t")
+        #expect(TestIdentity.subjectID(classname: "", suite: nil, name: "t") == "t")
+        #expect(TestIdentity.hash("a") != TestIdentity.hash("b"))
+        #expect([1, 3, 5, 7].sortedContains(5) && ![1, 3, 5, 7].sortedContains(4))
+    }
+
+    @Test func verdictIsTheStrongestAction() {
+        #expect(Verdict(strongestOf: []) == .clean)
+        #expect(Verdict(strongestOf: [.none, .wait]) == .wait)
+        #expect(Verdict(strongestOf: [.wait, .retry, .none]) == .retry)
+        #expect(Verdict(strongestOf: [.retry, .investigate]) == .investigate)
+        #expect(Verdict(strongestOf: [.investigate, .fix, .wait]) == .fix)
+    }
+
+    @Test func logText() {
+        let text = LogText("one\r\ntwo\n\nfour")
+        #expect(text.lineCount == 4)
+        #expect(text.line(1) == "one" && text.line(2) == "two" && text.line(3) == "" && text.line(4) == "four")
+        #expect(LogText("").lineCount == 0)
+        #expect("héllo wörld".capped(bytes: 3) == "hé…")
+    }
+}
