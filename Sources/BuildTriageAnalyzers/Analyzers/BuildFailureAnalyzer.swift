@@ -85,7 +85,7 @@ struct BuildFailureAnalyzer: Analyzer {
                 message: command.map { "command `\($0.command)` exited with status \($0.exitStatus ?? -1)\($0.phase.map { " in \($0)" } ?? "")" }
                     ?? "phase \(failedPhases[0].phase) failed",
                 evidence: failedCommands.map { EvidenceLine(path: log.path, line: $0.failureLine ?? $0.line, text: "Command did not exit successfully \($0.command) exit status \($0.exitStatus ?? -1)") }
-                    + log.value.contexts.map { EvidenceLine(path: log.path, line: $0.line, text: "\($0.code): \($0.message)") },
+                    + log.value.contexts.filter { !$0.code.isEmpty }.map { EvidenceLine(path: log.path, line: $0.line, text: "\($0.code): \($0.message)") },
                 target: target, scope: scope))
         }
         for execution in context.pipelineExecutions where execution.value.status == .failed {
