@@ -84,6 +84,8 @@ enum ClientErrorSignals {
     static let transient = ["rate limit", "toomanyrequests", "throttl", "timeout", "timed out", "connection reset", "internal error"]
 
     static func matches(code: String?, message: String?) -> Bool {
+        // A user command that exited non-zero is the build's own failure, whatever its command line says.
+        if code == "COMMAND_EXECUTION_ERROR" { return false }
         if mentions(message, transient) { return false }
         if let code, codes.contains(code) { return true }
         return mentions(message, fragments)

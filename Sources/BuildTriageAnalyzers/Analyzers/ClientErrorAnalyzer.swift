@@ -26,6 +26,7 @@ struct ClientErrorAnalyzer: Analyzer {
         ],
         nonTriggeringExamples: [
             AnalyzerExample([("builds.json", Example.build("FAILED", phases: [("BUILD", "FAILED", "COMMAND_EXECUTION_ERROR", "Error while executing command: make test. Reason: exit status 2")]))]),
+            AnalyzerExample([("builds.json", Example.build("FAILED", phases: [("BUILD", "FAILED", "COMMAND_EXECUTION_ERROR", "Error while executing command: ./check-configuration --role admin. Reason: exit status 1")]))]),
             AnalyzerExample([("state.json", Example.pipelineState(stage: "Deploy", status: "Failed", actions: [Example.action("Deploy", "Failed", code: "JobFailed", message: "Service unavailable, rate limit exceeded")]))]),
         ])
 
