@@ -47,6 +47,13 @@ extension AnalysisContext {
     }
 }
 
+extension BuildBatch {
+    /// The batch's build groups by identifier (the first wins if an identifier repeats).
+    var groupsByIdentifier: [String: BuildGroup] {
+        Dictionary((buildGroups ?? []).compactMap { group in group.identifier.map { ($0, group) } }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
 /// A readable description of a phase's contexts: `COMMAND_EXECUTION_ERROR: Error while executing command…`.
 func describe(_ contexts: [PhaseContext]) -> String {
     contexts.map { context in

@@ -31,7 +31,7 @@ struct CollateralAnalyzer: Analyzer {
     func analyze(_ context: AnalysisContext) -> [Finding] {
         var findings: [Finding] = []
         for batch in context.batches {
-            let groups = Dictionary((batch.value.buildGroups ?? []).compactMap { group in group.identifier.map { ($0, group) } }, uniquingKeysWith: { first, _ in first })
+            let groups = batch.value.groupsByIdentifier
             for (identifier, group) in groups.sorted(by: { $0.key < $1.key }) where Self.isStopped(group) {
                 guard let (root, chain) = Self.root(of: identifier, in: groups) else { continue }
                 let ref = GroupRef(batch: batch.value, batchPath: batch.path, group: group, identifier: identifier)

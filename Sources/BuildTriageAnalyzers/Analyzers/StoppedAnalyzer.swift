@@ -24,7 +24,7 @@ struct StoppedAnalyzer: Analyzer {
     func analyze(_ context: AnalysisContext) -> [Finding] {
         var findings: [Finding] = []
         for batch in context.batches {
-            let groups = Dictionary((batch.value.buildGroups ?? []).compactMap { group in group.identifier.map { ($0, group) } }, uniquingKeysWith: { first, _ in first })
+            let groups = batch.value.groupsByIdentifier
             for (identifier, group) in groups.sorted(by: { $0.key < $1.key }) where CollateralAnalyzer.isStopped(group) {
                 guard CollateralAnalyzer.root(of: identifier, in: groups) == nil else { continue }
                 let ref = GroupRef(batch: batch.value, batchPath: batch.path, group: group, identifier: identifier)

@@ -46,9 +46,12 @@ public struct KnowledgeBaseAnalyzer: Analyzer {
                 var number = 1
                 while number <= text.lineCount, evidence.count < RuleSet.maxEvidence {
                     let line = text.line(number)
-                    if rule.window == 1, !rule.keywords.isEmpty, !rule.keywords.contains(where: { line.lowercased().contains($0) }) {
-                        number += 1
-                        continue
+                    if rule.window == 1, !rule.keywords.isEmpty {
+                        let lowered = line.lowercased()
+                        if !rule.keywords.contains(where: { lowered.contains($0) }) {
+                            number += 1
+                            continue
+                        }
                     }
                     let last = min(text.lineCount, number + rule.window - 1)
                     let window = rule.window == 1 ? String(line) : (number...last).map { String(text.line($0)) }.joined(separator: "\n")
