@@ -38,6 +38,9 @@ struct AnalysisOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("An external analyzer to run (repeatable); see the README.", valueName: "executable"))
     var plugin: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Seconds each external analyzer has before it is stopped.", valueName: "seconds"))
+    var pluginTimeout: Double = 30
+
     @Option(name: .long, help: "Batch retries: 'failed' (RETRY_FAILED_BUILDS) or 'all' (RETRY_ALL_BUILDS).")
     var retryType: RetryTypeArgument = .failed
 
@@ -58,6 +61,7 @@ struct AnalysisOptions: ParsableArguments {
 
     func validate() throws {
         guard retryBudget >= 0 else { throw ValidationError("--retry-budget must be 0 or more") }
+        guard pluginTimeout > 0, pluginTimeout <= 3600 else { throw ValidationError("--plugin-timeout must be more than 0 and at most 3600") }
         guard !paths.isEmpty else { throw ValidationError("give at least one file, directory or '-'") }
     }
 
@@ -85,7 +89,7 @@ struct AnalysisOptions: ParsableArguments {
                 problems.append("rule file \(path): cannot be read")
             }
         }
-        let plugins = plugin.map { ExternalAnalyzer(executable: $0) }
+        let plugins = plugin.map { ExternalAnalyzer(executable: $0, timeout: pluginTimeout) }
         return (AnalysisConfiguration(retryBudget: retryBudget, retryOptions: retryOptions, rules: rules, plugins: plugins), problems)
     }
 
@@ -186,13 +190,42 @@ enum Output {
         if !text.hasSuffix("\n") { text += "\n" }
         if let path {
             do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                try writeFile(Data(text.utf8), to: path)
             } catch {
                 throw ValidationError("cannot write \(path): \(error.localizedDescription)")
             }
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
+        if format != .text || path != nil { echoDiagnostics(of: report) }
+    }
+
+    /// A new or regular file is replaced atomically (a reader never sees half a report). Anything else — a
+    /// device such as /dev/null or /dev/stdout, a FIFO, a symbolic link — is written through, as a shell's `>`
+    /// would: an atomic rename would replace the device or the link itself with a regular file.
+    static func writeFile(_ data: Data, to path: String) throws {
+        var link = stat()
+        var target = stat()
+        let exists = lstat(path, &link) == 0
+        let isLink = exists && link.st_mode & S_IFMT == S_IFLNK
+        let isRegular = exists && stat(path, &target) == 0 && target.st_mode & S_IFMT == S_IFREG
+        guard exists, isLink || !isRegular else {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+            return
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        if isRegular { try handle.truncate(atOffset: 0) }
+        try handle.write(contentsOf: data)
+    }
+
+    /// When the report is not text on standard output, its diagnostics (unreadable inputs, bad rule files,
+    /// misbehaving plugins) also go to standard error, one line each, so that a CI log shows them.
+    static func echoDiagnostics(of report: TriageReport) {
+        let lines = report.inputs.compactMap(\.diagnostic) + report.diagnostics
+        guard !lines.isEmpty else { return }
+        let text = lines.map { "buildtriage: " + $0.replacing(/[\r\n]+/, with: " ") + "\n" }.joined()
+        FileHandle.standardError.write(Data(text.utf8))
     }
 }
 
