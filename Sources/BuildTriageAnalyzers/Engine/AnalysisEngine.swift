@@ -44,8 +44,9 @@ public enum AnalysisEngine {
                 findings += analyzer.analyze(context)
             }
         }
+        let builtInFindings = findings
         for plugin in configuration.plugins {
-            let outcome = plugin.run(input)
+            let outcome = plugin.run(context, findings: builtInFindings)
             findings += outcome.findings
             diagnostics += outcome.diagnostics
         }

@@ -72,8 +72,55 @@ public enum Document: Sendable, Hashable {
     }
 }
 
+extension Document: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case kind, content
+    }
+
+    /// `{"kind": "<input kind>", "content": <the typed model>}`: the form external analyzers read.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(kind, forKey: .kind)
+        switch self {
+        case .codebuildBatches(let value): try container.encode(value, forKey: .content)
+        case .codebuildBuilds(let value): try container.encode(value, forKey: .content)
+        case .codebuildTestCases(let value): try container.encode(value, forKey: .content)
+        case .codebuildReports(let value): try container.encode(value, forKey: .content)
+        case .codepipelineState(let value): try container.encode(value, forKey: .content)
+        case .codepipelineExecution(let value): try container.encode(value, forKey: .content)
+        case .codepipelineExecutions(let value): try container.encode(value, forKey: .content)
+        case .codepipelineActionExecutions(let value): try container.encode(value, forKey: .content)
+        case .codepipelineDefinition(let value): try container.encode(value, forKey: .content)
+        case .junit(let value): try container.encode(value, forKey: .content)
+        case .buildLog(let value): try container.encode(value, forKey: .content)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let kind = try container.decode(InputKind.self, forKey: .kind)
+        switch kind {
+        case .codebuildBatch: self = .codebuildBatches(try container.decode([BuildBatch].self, forKey: .content))
+        case .codebuildBuilds: self = .codebuildBuilds(try container.decode([Build].self, forKey: .content))
+        case .codebuildTestCases: self = .codebuildTestCases(try container.decode([CodeBuildTestCase].self, forKey: .content))
+        case .codebuildReports: self = .codebuildReports(try container.decode([CodeBuildReport].self, forKey: .content))
+        case .codepipelineState: self = .codepipelineState(try container.decode(PipelineState.self, forKey: .content))
+        case .codepipelineExecution: self = .codepipelineExecution(try container.decode(PipelineExecution.self, forKey: .content))
+        case .codepipelineExecutions:
+            self = .codepipelineExecutions(try container.decode([PipelineExecutionSummary].self, forKey: .content))
+        case .codepipelineActionExecutions:
+            self = .codepipelineActionExecutions(try container.decode([ActionExecutionDetail].self, forKey: .content))
+        case .codepipelineDefinition: self = .codepipelineDefinition(try container.decode(PipelineDeclaration.self, forKey: .content))
+        case .junit: self = .junit(try container.decode(JUnitReport.self, forKey: .content))
+        case .buildLog: self = .buildLog(try container.decode(BuildLog.self, forKey: .content))
+        case .unknown:
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "a document of kind unknown holds nothing")
+        }
+    }
+}
+
 /// A document with the input it came from.
-public struct SourcedDocument: Sendable, Hashable {
+public struct SourcedDocument: Codable, Sendable, Hashable {
     /// The input's path as given (or `-` for standard input).
     public var path: String
     public var document: Document
@@ -86,7 +133,7 @@ public struct SourcedDocument: Sendable, Hashable {
 
 /// Everything read in one run: every input's record (read or not) and the documents of those that were read.
 /// This is the one typed model that analyzers receive.
-public struct TriageInput: Sendable, Hashable {
+public struct TriageInput: Codable, Sendable, Hashable {
     public var inputs: [InputRecord]
     public var documents: [SourcedDocument]
 
