@@ -52,7 +52,8 @@ let package = Package(
         ),
         .testTarget(name: "BuildTriageCoreTests", dependencies: ["BuildTriageCore"], swiftSettings: strict),
         .testTarget(name: "BuildTriageIngestTests", dependencies: ["BuildTriageIngest"], swiftSettings: strict),
-        .testTarget(name: "BuildTriageRetryTests", dependencies: ["BuildTriageRetry"], swiftSettings: strict),
+        // Depends on the CLI too: `retry --execute` is tested end to end against the aws stub.
+        .testTarget(name: "BuildTriageRetryTests", dependencies: ["BuildTriageRetry", "BuildTriageCLI"], swiftSettings: strict),
         .testTarget(name: "BuildTriageAnalyzersTests", dependencies: ["BuildTriageAnalyzers", "BuildTriageIngest"], swiftSettings: strict),
         .testTarget(
             name: "BuildTriageReportersTests", dependencies: ["BuildTriageReporters", "BuildTriageKit"], exclude: ["Goldens"],

@@ -9,7 +9,7 @@ import Testing
     import Darwin
 #endif
 
-private let skipAWS = ProcessInfo.processInfo.environment["BUILDTRIAGE_SKIP_AWS"] == "1"
+let skipAWS = ProcessInfo.processInfo.environment["BUILDTRIAGE_SKIP_AWS"] == "1"
 private let executionId = "3137f7cb-7cf7-4a4b-9b8e-1234567890ab"
 
 /// `../shared/tools/aws-stub-endpoint.py` beside the checkout, or `$BUILDTRIAGE_AWS_STUB`.
@@ -83,7 +83,7 @@ final class AWSStub {
 
 /// The environment of every aws call: fake credentials, no config, a throw-away HOME, PATH kept (the aws
 /// executable may be a pyenv shim that needs it).
-private func awsEnvironment(home: String) -> [String: String] {
+func awsEnvironment(home: String) -> [String: String] {
     var environment = [
         "HOME": home, "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y", "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_EC2_METADATA_DISABLED": "true", "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
@@ -93,7 +93,7 @@ private func awsEnvironment(home: String) -> [String: String] {
     return environment
 }
 
-private func requireAWS() throws -> String {
+func requireAWS() throws -> String {
     try #require(
         RetryExecutor.findAWS(),
         "aws CLI not found on PATH: install it (pip install awscli) or set BUILDTRIAGE_SKIP_AWS=1 to skip these tests")
