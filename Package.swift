@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "buildtriage", targets: ["BuildTriageCLI"]),
         .library(name: "BuildTriageKit", targets: ["BuildTriageKit"]),
+        .plugin(name: "Triage", targets: ["Triage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -50,6 +51,19 @@ let package = Package(
             dependencies: ["BuildTriageKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
+        /// `swift package triage`: runs `buildtriage analyze` on given paths, or on this package's test results.
+        .plugin(
+            name: "Triage",
+            capability: .command(
+                // No declared permission: triaging files writes nothing, and it should not need a flag. Running the
+                // tests (no paths) builds into .build, which the macOS plugin sandbox forbids: there, pass
+                // --disable-sandbox. Linux has no plugin sandbox.
+                intent: .custom(verb: "triage", description: "Triage the package's test failures, or CI outputs, with buildtriage.")
+            )
+            // No dependency on BuildTriageCLI: a plugin cannot depend on an executable target that a product of
+            // another name already holds (swiftlang/swift-package-manager#8831), so the plugin builds the
+            // `buildtriage` product itself.
+        ),
         .testTarget(name: "BuildTriageCoreTests", dependencies: ["BuildTriageCore"], swiftSettings: strict),
         .testTarget(name: "BuildTriageIngestTests", dependencies: ["BuildTriageIngest"], swiftSettings: strict),
         // Depends on the CLI too: `retry --execute` is tested end to end against the aws stub.
@@ -59,7 +73,7 @@ let package = Package(
             name: "BuildTriageReportersTests", dependencies: ["BuildTriageReporters", "BuildTriageKit"], exclude: ["Goldens"],
             swiftSettings: strict),
         .testTarget(name: "BuildTriageKitTests", dependencies: ["BuildTriageKit", "BuildTriageIngest"], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["BuildTriageCLI"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["BuildTriageCLI", "BuildTriageKit"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -10,13 +10,28 @@ struct BuildTriageCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "buildtriage",
         abstract: "Post-mortem of a failed CI run: classify every failure and say what to do next.",
+        // Lines that start with a space stay lines in the manual page (`swift package generate-manual`) too.
         discussion: """
             Inputs are AWS CodeBuild / CodePipeline responses saved from the AWS CLI, JUnit/xUnit XML reports and \
             CodeBuild build logs; each file's kind is decided from its content. Directories are walked recursively \
-            (hidden entries skipped); '-' reads standard input.
+            (hidden entries skipped); '-' reads standard input. Each failure is classified, and each target gets \
+            one recommendation: wait, retry (with the exact, validated AWS CLI command), fix or investigate.
 
-            Exit codes: 0 clean, 1 fix or investigate, 2 retry, 3 wait, 4 an input could not be read, \
-            5 a retry command failed (--execute), 64 usage error.
+            Exit codes:
+              0   clean: nothing needs doing (or --exit-zero)
+              1   fix or investigate: a person is needed
+              2   retry recommended (retry --execute: retried)
+              3   wait: something is still running
+              4   an input could not be read (the others were analyzed)
+              5   retry --execute: a retry command failed
+              64  usage error
+
+            Examples:
+              buildtriage analyze batch.json reports/ build.log
+              buildtriage analyze ci-output/ --format markdown >> "$GITHUB_STEP_SUMMARY"
+              buildtriage analyze ci-output/ --format json --output triage.json
+              buildtriage retry batch.json --execute --max-retries 1
+              buildtriage --generate-completion-script bash
             """,
         version: version,
         subcommands: [Analyze.self, Retry.self, Analyzers.self, Rules.self],
@@ -111,7 +126,13 @@ extension OutputFormat: ExpressibleByArgument {}
 
 /// `buildtriage analyze`: read the inputs, classify, recommend, report.
 struct Analyze: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Analyze CI outputs and report findings and recommendations (the default).")
+    static let configuration = CommandConfiguration(
+        abstract: "Analyze CI outputs and report findings and recommendations (the default).",
+        discussion: """
+            Formats: text (for a terminal; coloured unless NO_COLOR is set or the output is not a terminal), \
+            json (schema version 1, Schemas/report-v1.schema.json), markdown (a GitHub job summary or pull-request \
+            comment), github (workflow-command annotations, at most 50), html (one self-contained page).
+            """)
 
     @OptionGroup var options: AnalysisOptions
 

@@ -5,7 +5,12 @@ import Foundation
 /// `buildtriage retry`: the retry commands for every `retry` recommendation; with `--execute`, runs them.
 struct Retry: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print (or run, with --execute) the exact retry for every target whose recommendation is 'retry'.")
+        abstract: "Print (or run, with --execute) the exact retry for every target whose recommendation is 'retry'.",
+        discussion: """
+            Standard output gets one shell line per retry (or JSON with --format json); standard error names every \
+            other target with its recommendation and why it is not retried. --execute runs the commands with the \
+            aws CLI and exits 5 when one fails, printing the AWS error and what it means.
+            """)
 
     @OptionGroup var options: AnalysisOptions
 
@@ -27,7 +32,7 @@ struct Retry: ParsableCommand {
     @Option(name: .long, help: .hidden)
     var endpointUrl: String?
 
-    enum RetryFormat: String, ExpressibleByArgument {
+    enum RetryFormat: String, ExpressibleByArgument, CaseIterable {
         case shell, json
     }
 
