@@ -47,6 +47,21 @@ import Testing
         #expect((recommendations(normal).first?["command"] as? [String])?.starts(with: ["aws", "codebuild", "retry-build"]) == true)
     }
 
+    @Test func aStageWithAFailedActionWhileAnotherRunsIsRetriedWithFailedActionsOnly() throws {
+        let (normal, status) = try report("stage-failed-action-while-running")
+        #expect(normal["verdict"] as? String == "retry")
+        #expect(status == 2)
+        let command = recommendations(normal).first?["command"] as? [String] ?? []
+        #expect(command.starts(with: ["aws", "codepipeline", "retry-stage-execution"]))
+        #expect(command.suffix(2) == ["--retry-mode", "FAILED_ACTIONS"])
+        // ALL_ACTIONS is refused while an action runs: the same input asked with --retry-mode all is blocked.
+        let (all, _) = try report("stage-failed-action-while-running", ["--retry-mode", "all"])
+        let blocked = try #require(recommendations(all).first)
+        #expect(blocked["action"] as? String == "investigate")
+        #expect(blocked["command"] == nil)
+        #expect((blocked["blockedBy"] as? [String] ?? []).contains { $0.hasPrefix("ALL_ACTIONS while an action is still in progress") })
+    }
+
     @Test func exitZeroAndStdin() throws {
         let directory = Self.samples.appendingPathComponent("seed-batch-failed")
         let data = try Data(contentsOf: directory.appendingPathComponent("input/batch-get-build-batches.json"))
