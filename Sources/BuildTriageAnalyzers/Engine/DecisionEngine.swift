@@ -67,6 +67,11 @@ public struct DecisionEngine: Sendable {
         }
         let summary = Self.summary(of: active)
 
+        // CodeBuild already retried this build on its own (`autoRetryConfig.nextAutoRetry`): when the retry is in
+        // the inputs, it is the build to act on; this one is history (its findings are still reported).
+        if let next = Self.nextAutoRetry(of: target, in: context), context.build(id: next) != nil {
+            return recommendation(.none, "CodeBuild already retried this build automatically as \(next): that build's recommendation applies")
+        }
         if state == .running {
             let earlier = active.isEmpty ? "" : " Reported from the current state: \(summary)."
             return recommendation(.wait, "\(Self.describe(target)) is still running: wait for it to finish; a retry now would be rejected or race it.\(earlier)")
@@ -206,6 +211,10 @@ public struct DecisionEngine: Sendable {
             }
         case .build:
             if case .stopped(let status) = state { blockers.append("the build is \(status), not failed") }
+            if let next = nextAutoRetry(of: target, in: context) {
+                blockers.append(
+                    "CodeBuild already retried this build automatically as \(next): add `aws codebuild batch-get-builds --ids \(next)` output and triage that build")
+            }
         case .stage:
             if target.pipelineName?.isEmpty ?? true {
                 blockers.append("the pipeline name is unknown: add `aws codepipeline get-pipeline-state` output to the inputs")
@@ -227,6 +236,14 @@ public struct DecisionEngine: Sendable {
             break
         }
         return blockers
+    }
+
+    /// The id of the build CodeBuild started as this build's automatic retry, if any.
+    static func nextAutoRetry(of target: Target, in context: AnalysisContext) -> String? {
+        guard target.kind == .build, let next = context.build(id: target.id)?.value.autoRetryConfig?.nextAutoRetry, !next.isEmpty else {
+            return nil
+        }
+        return AnalysisContext.buildID(fromARN: next) ?? next
     }
 
     static func label(_ state: State) -> String {
