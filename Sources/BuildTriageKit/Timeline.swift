@@ -3,6 +3,7 @@ import BuildTriageCore
 /// Time-ordered bars of the run for timeline views: batch phases, build groups, build phases, pipeline stages.
 enum Timeline {
     static func entries(for input: TriageInput) -> [TimelineEntry] {
+        let builds = BuildIndex(input)
         var entries: [TimelineEntry] = []
         for source in input.documents {
             switch source.document {
@@ -14,10 +15,14 @@ enum Timeline {
                             lane: .batchPhase, owner: owner, name: phase.phaseType?.rawValue ?? "?", status: phase.phaseStatus?.rawValue,
                             start: phase.startTime, end: phase.endTime))
                     }
-                    for group in batch.buildGroups ?? [] {
+                    let ends = groupEnds(batch, builds: builds)
+                    for (group, end) in zip(batch.buildGroups ?? [], ends) {
+                        let summary = group.currentBuildSummary
+                        let build = builds.build(for: summary)
                         entries.append(TimelineEntry(
-                            lane: .buildGroup, owner: owner, name: group.identifier ?? "?", status: group.currentBuildSummary?.buildStatus?.rawValue,
-                            start: group.currentBuildSummary?.requestedOn, end: nil, dependsOn: group.dependsOn))
+                            lane: .buildGroup, owner: owner, name: group.identifier ?? "?",
+                            status: summary?.buildStatus?.rawValue ?? build?.buildStatus?.rawValue,
+                            start: summary?.requestedOn ?? build?.startTime, end: end, dependsOn: group.dependsOn))
                     }
                 }
             case .codebuildBuilds(let builds):
@@ -48,5 +53,68 @@ enum Timeline {
             }
         }
         return entries
+    }
+
+    /// When each build group's current attempt ended (nil where nothing says), in `buildGroups` order.
+    ///
+    /// `BuildSummary` carries no end time, so it comes from the group's build in the inputs (matched by ARN or
+    /// id: `batch-get-builds` saved beside the batch). Failing that, a batch attempt that failed because of
+    /// exactly one group (one FAILED, FAULT or TIMED_OUT group requested during the attempt and not marked
+    /// `ignoreFailure`) ended when that group did: the group's end is the end of that `IN_PROGRESS` phase,
+    /// the one followed by a `FAILED` phase. Any other group without its build keeps no end time (the
+    /// timeline draws it as a start tick rather than a bar it cannot vouch for).
+    static func groupEnds(_ batch: BuildBatch, builds: BuildIndex) -> [Timestamp?] {
+        let groups = batch.buildGroups ?? []
+        var ends = groups.map { builds.build(for: $0.currentBuildSummary)?.endTime }
+
+        // The batch attempts that failed: (start, end) of each IN_PROGRESS phase followed by a FAILED one.
+        let phases = batch.phases ?? []
+        var failedAttempts: [(start: Double, end: Timestamp)] = []
+        for (index, phase) in phases.enumerated() where phase.phaseType?.known == .inProgress {
+            guard let start = phase.startTime, let end = phase.endTime else { continue }
+            let next = index + 1 < phases.count ? phases[index + 1].phaseType?.known : nil
+            if next == .failed { failedAttempts.append((start.secondsSince1970, end)) }
+        }
+        guard !failedAttempts.isEmpty else { return ends }
+
+        var failing = Array(repeating: [Int](), count: failedAttempts.count)
+        for (index, group) in groups.enumerated() where group.ignoreFailure != true {
+            guard let summary = group.currentBuildSummary, let requested = summary.requestedOn?.secondsSince1970 else { continue }
+            switch summary.buildStatus?.known {
+            case .failed, .fault, .timedOut: break
+            default: continue
+            }
+            // A second of slack: the group is requested as the attempt starts, timestamps are rounded.
+            guard let attempt = failedAttempts.lastIndex(where: { $0.start - 1 <= requested && requested <= $0.end.secondsSince1970 })
+            else { continue }
+            failing[attempt].append(index)
+        }
+        for (attempt, members) in failing.enumerated() where members.count == 1 && ends[members[0]] == nil {
+            ends[members[0]] = failedAttempts[attempt].end
+        }
+        return ends
+    }
+}
+
+/// The builds of the inputs, by ARN and by id, to complete what a batch says of its groups.
+struct BuildIndex {
+    private var byKey: [String: Build] = [:]
+
+    init(_ input: TriageInput) {
+        for source in input.documents {
+            guard case .codebuildBuilds(let builds) = source.document else { continue }
+            for build in builds {
+                for key in [build.arn, build.id].compactMap({ $0 }) where byKey[key] == nil { byKey[key] = build }
+            }
+        }
+    }
+
+    /// The build a group's summary names: its ARN (`arn:aws:codebuild:…:build/<project>:<uuid>`), or the
+    /// `<project>:<uuid>` id after `build/`.
+    func build(for summary: BuildSummary?) -> Build? {
+        guard let arn = summary?.arn, !arn.isEmpty else { return nil }
+        if let build = byKey[arn] { return build }
+        guard let range = arn.range(of: ":build/") else { return nil }
+        return byKey[String(arn[range.upperBound...])]
     }
 }

@@ -1,8 +1,8 @@
 public import BuildTriageCore
 
 /// GitHub Actions workflow commands: one annotation per finding entry (look-alike findings grouped), most
-/// important first, at most `annotationLimit` in all including the verdict notice, then one notice that
-/// says how many findings were left out. `::error` for what calls for a fix or a person (client-error,
+/// important first, at most `annotationLimit` in all: the verdict notice, the findings, and when some were
+/// left out, a last notice that says how many. `::error` for what calls for a fix or a person (client-error,
 /// test-failure, build-failure, a timeout whose target needs investigating), `::warning` for
 /// infrastructure, flaky and timeout, `::notice` for collateral, stopped and ignored. Values are escaped
 /// with GitHub's rules, so no input can end a command or start a new one.
@@ -13,6 +13,8 @@ public struct GitHubActionsReporter: Reporter {
     public static let annotationLimit = 50
     /// Bytes of a message kept before escaping.
     static let messageBytes = 4000
+    /// Unreadable inputs named in the warning about them.
+    static let unreadableListed = 10
 
     /// The reporter (it has no configuration).
     public init() {}
@@ -47,10 +49,19 @@ public struct GitHubActionsReporter: Reporter {
         lines.append(command(.notice, properties: [("title", "BuildTriage verdict: \(report.verdict.rawValue)")], message: summary))
         if let caveat = Describe.caveat(report) {
             // Counted among the annotations: what could not be read limits every conclusion.
-            lines.append(command(.warning, properties: [("title", "BuildTriage: unreadable inputs")], message: caveat))
+            // Which ones, so that the log says what to look at without the JSON report.
+            let unreadable = report.inputs.filter { $0.status == .error }
+            var message = caveat
+            for input in unreadable.prefix(Self.unreadableListed) {
+                message += "\n" + input.path.capped(bytes: 300) + (Describe.diagnostic(input).map { ": " + $0.capped(bytes: 300) } ?? "")
+            }
+            if unreadable.count > Self.unreadableListed { message += "\n… \(unreadable.count - Self.unreadableListed) more" }
+            lines.append(command(.warning, properties: [("title", "BuildTriage: unreadable inputs")], message: message.capped(bytes: Self.messageBytes)))
         }
 
-        let shown = candidates.prefix(Self.annotationLimit - lines.count)
+        // When not everything fits, the last slot is kept for the notice that says so: it is an annotation too.
+        let room = Self.annotationLimit - lines.count
+        let shown = candidates.prefix(candidates.count > room ? room - 1 : room)
         for candidate in shown {
             lines.append(annotation(candidate))
         }

@@ -199,7 +199,7 @@ public struct HTMLReporter: Reporter {
         .cat{font-weight:600}.c-client-error .cat,.c-test-failure .cat,.c-build-failure .cat{color:#cf222e}
         .c-infrastructure .cat,.c-timeout .cat,.c-flaky .cat{color:#9a6700}.c-collateral .cat,.c-stopped .cat,.c-ignored .cat{color:#6e7781}
         .subject{font-family:ui-monospace,monospace}.also{color:#57606a}.more,.caption{color:#57606a;font-style:italic}.caveat{color:#9a6700;font-weight:600}
-        ul.evidence{color:#57606a;margin:2px 0 6px}.evidence .text{white-space:pre-wrap}
+        ul.evidence{color:#57606a;margin:2px 0 6px;padding-left:12px;list-style:none;border-left:2px solid #d0d7de}.evidence .text{white-space:pre-wrap}
         .chart{overflow-x:auto}svg.timeline text{font:11px system-ui,sans-serif;fill:#1f2328}svg.timeline .lane{font-weight:600}
         svg.timeline .axis{fill:#57606a;text-anchor:middle}svg.timeline .na{fill:#8c959f;font-style:italic}svg.timeline .end{text-anchor:end}
         .tick{stroke:#eaeef2}.sep{stroke:#d0d7de}.bar{stroke:none}.bar.open{opacity:.6}

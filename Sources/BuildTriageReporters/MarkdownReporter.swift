@@ -165,10 +165,12 @@ public struct MarkdownReporter: Reporter {
             let lines = Describe.lines(evidence.text, limit: TextReporter.linesPerEvidence, bytes: 300).map { md($0, 300) }
             let location = location.map { md($0, 300) }
             let body = lines.joined(separator: "<br>")
+            // Further lines from the location just shown are nested under it, as in the text report.
+            let continued = Describe.location(evidence) == nil ? inner : inner + "  "
             switch (location, body.isEmpty) {
             case (let location?, false): text += "\(inner)- \(location): \(body)\n"
             case (let location?, true): text += "\(inner)- \(location)\n"
-            case (nil, false): text += "\(inner)- \(body)\n"
+            case (nil, false): text += "\(continued)- \(body)\n"
             case (nil, true): break
             }
         }

@@ -77,18 +77,45 @@ enum TimelineSVG {
             var y: Int
             var startX: Int
             var endX: Int
+            /// Drawn as a waiting box: the group did not start.
+            var pending = false
         }
         // Where a build group that never started would have started: after the groups it waits for.
         var groupTimes: [String: (start: Timestamp?, end: Timestamp?)] = [:]
         for entry in shown where entry.lane == .buildGroup && groupTimes[entry.owner + "\u{0}" + entry.name] == nil {
             groupTimes[entry.owner + "\u{0}" + entry.name] = (entry.start, entry.end)
         }
-        func waitingX(_ entry: TimelineEntry) -> Int {
+        // After the bars of the groups it waits for, where they are drawn already (a group that did not start
+        // either is a box, not a time), else after their times.
+        func waitingX(_ entry: TimelineEntry, drawn: [String: Bar]) -> Int {
             let ends = (entry.dependsOn ?? []).compactMap { dependency -> Int? in
-                guard let times = groupTimes[entry.owner + "\u{0}" + dependency], let time = times.end ?? times.start else { return nil }
+                let key = entry.owner + "\u{0}" + dependency
+                if let bar = drawn[key] { return bar.endX + 16 }
+                guard let times = groupTimes[key], let time = times.end ?? times.start else { return nil }
                 return x(time) + 16
             }
-            return min(ends.max() ?? labelWidth, labelWidth + chartWidth)
+            return min(ends.max() ?? labelWidth, labelWidth + chartWidth - 10)
+        }
+        // A group requested before a group it depends on started, or waiting for a group that never ran, never
+        // ran itself: CodeBuild reports `requestedOn` (and STOPPED) for dependents cancelled while waiting.
+        var groupEntries: [String: TimelineEntry] = [:]
+        for entry in shown where entry.lane == .buildGroup && groupEntries[entry.owner + "\u{0}" + entry.name] == nil {
+            groupEntries[entry.owner + "\u{0}" + entry.name] = entry
+        }
+        var notStarted: [String: Bool] = [:]
+        func neverStarted(_ entry: TimelineEntry) -> Bool {
+            guard entry.lane == .buildGroup else { return false }
+            guard entry.end == nil, let start = entry.start?.secondsSince1970 else { return entry.start == nil && entry.end == nil }
+            let key = entry.owner + "\u{0}" + entry.name
+            if let known = notStarted[key] { return known }
+            notStarted[key] = false  // a dependency cycle ends here
+            let result = (entry.dependsOn ?? []).contains { dependency in
+                guard let waitedFor = groupEntries[entry.owner + "\u{0}" + dependency] else { return false }
+                if let dependencyStart = waitedFor.start?.secondsSince1970, dependencyStart > start { return true }
+                return neverStarted(waitedFor)
+            }
+            notStarted[key] = result
+            return result
         }
 
         var body = ""
@@ -115,7 +142,15 @@ enum TimelineSVG {
                 body += "<text class=\"label\" x=\"12\" y=\"\(y + 14)\">\(Escape.html(shortLabel))</text>"
                 let bar: Bar
                 let statusClass = statusClass(entry.status)
-                if let start = entry.start, let end = entry.end {
+                if neverStarted(entry) || entry.start == nil {
+                    let waiting = lane == .buildGroup ? waitingX(entry, drawn: groupBars) : labelWidth
+                    body += "<rect class=\"pending\" x=\"\(waiting)\" y=\"\(y + 5)\" width=\"10\" height=\"\(rowHeight - 10)\"/>"
+                    // To the right of the box, or to its left near the end of the chart.
+                    let left = waiting + 180 > labelWidth + chartWidth
+                    let note = entry.start == nil ? "not started" : "did not start"
+                    body += "<text class=\"na\(left ? " end" : "")\" x=\"\(left ? waiting - 6 : waiting + 14)\" y=\"\(y + 14)\">\(Escape.html(status)), \(note)</text>"
+                    bar = Bar(y: y + rowHeight / 2, startX: waiting, endX: waiting + 10, pending: true)
+                } else if let start = entry.start, let end = entry.end {
                     let startX = x(start)
                     let width = max(x(end) - startX, 2)
                     body += "<rect class=\"bar \(statusClass)\" x=\"\(startX)\" y=\"\(y + 3)\" width=\"\(width)\" height=\"\(rowHeight - 6)\" rx=\"2\"/>"
@@ -126,9 +161,9 @@ enum TimelineSVG {
                     let width = max(labelWidth + chartWidth - startX, 2)
                     body += "<rect class=\"bar \(statusClass) open\" x=\"\(startX)\" y=\"\(y + 3)\" width=\"\(width)\" height=\"\(rowHeight - 6)\" rx=\"2\"/>"
                     bar = Bar(y: y + rowHeight / 2, startX: startX, endX: startX + width)
-                } else if let start = entry.start {
+                } else {
                     // A start with no end (a final phase, a group whose end was not reported): a tick.
-                    let startX = x(start)
+                    let startX = entry.start.map(x) ?? labelWidth
                     body += "<rect class=\"bar \(statusClass)\" x=\"\(startX)\" y=\"\(y + 3)\" width=\"4\" height=\"\(rowHeight - 6)\"/>"
                     if let status = entry.status {
                         // To the right of the tick, or to its left near the end of the chart.
@@ -136,11 +171,6 @@ enum TimelineSVG {
                         body += "<text class=\"na\(left ? " end" : "")\" x=\"\(left ? startX - 6 : startX + 8)\" y=\"\(y + 14)\">\(Escape.html(status)), no end time</text>"
                     }
                     bar = Bar(y: y + rowHeight / 2, startX: startX, endX: startX + 4)
-                } else {
-                    let waiting = lane == .buildGroup ? waitingX(entry) : labelWidth
-                    body += "<rect class=\"pending\" x=\"\(waiting)\" y=\"\(y + 5)\" width=\"10\" height=\"\(rowHeight - 10)\"/>"
-                    body += "<text class=\"na\" x=\"\(waiting + 14)\" y=\"\(y + 14)\">\(Escape.html(status)), not started</text>"
-                    bar = Bar(y: y + rowHeight / 2, startX: waiting, endX: waiting + 10)
                 }
                 body += "</g>\n"
                 if lane == .buildGroup {
@@ -158,7 +188,14 @@ enum TimelineSVG {
         for arrow in arrows {
             guard let from = groupBars[arrow.from], let to = groupBars[arrow.to] else { continue }
             let path: String
-            if to.startX >= from.endX + 12 {
+            if to.pending {
+                // Into the top (or bottom) of a group's waiting box, along the gap between rows: never through the
+                // box's label, which sits beside it on its own row.
+                let down = to.y >= from.y
+                let gap = from.y + (down ? rowHeight / 2 : -rowHeight / 2)
+                let center = (to.startX + to.endX) / 2
+                path = "M\(from.endX) \(from.y) V\(gap) H\(center) V\(to.y + (down ? -6 : 6))"
+            } else if to.startX >= from.endX + 12 {
                 let out = from.endX + 6
                 path = "M\(from.endX) \(from.y) H\(out) V\(to.y) H\(to.startX)"
             } else {
@@ -179,7 +216,7 @@ enum TimelineSVG {
         }
 
         let height = y + 8
-        let width = labelWidth + chartWidth + 20
+        let width = labelWidth + chartWidth + 40  // room for the last tick's label and arrows past the end
         var svg = "<svg class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\" role=\"img\" aria-label=\"Timeline\">\n"
         svg += "<defs><marker id=\"arrow\(id)\" viewBox=\"0 0 8 8\" refX=\"7\" refY=\"4\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0 L8 4 L0 8 z\" class=\"arrowhead\"/></marker></defs>\n"
         svg += axis + body + arrowPaths + "</svg>\n"
