@@ -40,6 +40,8 @@ public struct AnalysisContext: Sendable {
     public var priorFindings: [Finding] = []
 
     private let buildIndex: [String: Int]
+    /// batch target → index in `batches` (the first batch with that target)
+    private let batchIndex: [Target: Int]
     /// build id → (batch index, group identifier)
     private let groupOfBuild: [String: (Int, String)]
     /// CodeBuild build id → the pipeline stage whose action ran it
@@ -95,6 +97,12 @@ public struct AnalysisContext: Sendable {
             if let id = build.value.id ?? build.value.arn.flatMap(Self.buildID(fromARN:)) { buildIndex[id] = index }
         }
         self.buildIndex = buildIndex
+        var batchIndex: [Target: Int] = [:]
+        for (index, batch) in self.batches.enumerated() {
+            let target = Target.batch(batch.value.id ?? batch.value.arn.flatMap(Self.buildID(fromARN:)) ?? batch.path)
+            if batchIndex[target] == nil { batchIndex[target] = index }
+        }
+        self.batchIndex = batchIndex
 
         var groupOfBuild: [String: (Int, String)] = [:]
         for (batchIndex, batch) in self.batches.enumerated() {
@@ -167,6 +175,11 @@ public struct AnalysisContext: Sendable {
     /// The batch's target.
     public func target(of batch: BuildBatch, path: String) -> Target {
         .batch(batch.id ?? batch.arn.flatMap(Self.buildID(fromARN:)) ?? path)
+    }
+
+    /// The batch whose target is `target` (the first one), if the run has it: a lookup, not a scan.
+    public func batch(of target: Target) -> BuildBatch? {
+        batchIndex[target].map { batches[$0].value }
     }
 
     /// The target a build counts against: the pipeline stage that ran it, the batch it belongs to, or itself.
