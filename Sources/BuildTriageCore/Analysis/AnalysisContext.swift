@@ -166,10 +166,35 @@ public struct AnalysisContext: Sendable {
     /// `arn:aws:codebuild:region:account:build/project:uuid` → `project:uuid` (also `build-batch/`); an id that
     /// is not an ARN is returned as it is when it looks like `project:id`.
     public static func buildID(fromARN value: String) -> String? {
-        for marker in [":build-batch/", ":build/"] {
-            if let range = value.firstRange(of: marker) { return String(value[range.upperBound...]) }
+        for marker in [Self.batchMarker, Self.buildMarker] {
+            if let end = Self.end(of: marker, in: value) { return String(value[end...]) }
         }
         return value.hasPrefix("arn:") ? nil : value
+    }
+
+    private static let batchMarker = Array(":build-batch/".utf8)
+    private static let buildMarker = Array(":build/".utf8)
+
+    /// Where the first occurrence of an ASCII `marker` ends in `value`: a byte search (called for every ARN of
+    /// every batch, so `firstRange(of:)`'s Character comparisons showed in profiles).
+    private static func end(of marker: [UInt8], in value: String) -> String.Index? {
+        let utf8 = value.utf8
+        let offset = utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            guard bytes.count >= marker.count else { return nil }
+            var start = 0
+            while start <= bytes.count - marker.count {
+                var matched = 0
+                while matched < marker.count, bytes[start + matched] == marker[matched] { matched += 1 }
+                if matched == marker.count { return start + marker.count }
+                start += 1
+            }
+            return nil
+        }
+        switch offset {
+        case .some(let found?): return utf8.index(utf8.startIndex, offsetBy: found)
+        case .some(nil): return nil
+        case nil: return value.firstRange(of: String(decoding: marker, as: UTF8.self))?.upperBound
+        }
     }
 
     /// The batch's target.
