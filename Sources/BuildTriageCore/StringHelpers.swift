@@ -7,6 +7,21 @@ extension StringProtocol {
     }
 }
 
+extension StringProtocol {
+    /// The first `limit` lines (as `split(whereSeparator: \.isNewline)` cuts them: empty lines left out) for which
+    /// `keep` holds, found without splitting the rest of the text.
+    package func firstLines(_ limit: Int, where keep: (SubSequence) -> Bool) -> [SubSequence] {
+        var found: [SubSequence] = []
+        var start = startIndex
+        while found.count < limit, start < endIndex {
+            let end = self[start...].firstIndex(where: \.isNewline) ?? endIndex
+            if start < end, keep(self[start..<end]) { found.append(self[start..<end]) }
+            start = end < endIndex ? index(after: end) : endIndex
+        }
+        return found
+    }
+}
+
 extension String {
     /// At most `maxBytes` of UTF-8, cut at a character boundary, with `…` when something was cut.
     public func capped(bytes maxBytes: Int) -> String {

@@ -33,6 +33,8 @@ struct ClientErrorAnalyzer: Analyzer {
     func analyze(_ context: AnalysisContext) -> [Finding] {
         var findings: [Finding] = []
         // Batches: a CLIENT_ERROR batch phase explains every failed group that has no build of its own in the run.
+        // Groups by their batch's id, computed once, and only when a batch has a client-error phase.
+        var groupsByBatchID: [String?: [GroupRef]]?
         for batch in context.batches {
             let clientPhases = (batch.value.phases ?? []).filter { phase in
                 phase.phaseStatus?.rawValue == "CLIENT_ERROR" || phase.meaningfulContexts.contains { ClientErrorSignals.matches(code: $0.statusCode, message: $0.message) }
@@ -41,8 +43,9 @@ struct ClientErrorAnalyzer: Analyzer {
             let batchID = batch.value.id ?? batch.path
             let phaseEvidence = clientPhases.flatMap { evidence($0, owner: "batch", path: batch.path) }
             let phaseNames = clientPhases.map { "\($0.phaseType?.rawValue ?? "?") (\($0.phaseStatus?.rawValue ?? "?"))" }.joined(separator: ", ")
-            let failedGroups = context.groups.filter { ref in
-                ref.batch.id == batch.value.id && ref.status.map(AnalysisContext.isFailure) == true && ref.group.ignoreFailure != true
+            if groupsByBatchID == nil { groupsByBatchID = Dictionary(grouping: context.groups, by: \.batch.id) }
+            let failedGroups = (groupsByBatchID?[batch.value.id] ?? []).filter { ref in
+                ref.status.map(AnalysisContext.isFailure) == true && ref.group.ignoreFailure != true
                     && context.currentBuild(of: ref.group) == nil
             }
             if failedGroups.isEmpty {

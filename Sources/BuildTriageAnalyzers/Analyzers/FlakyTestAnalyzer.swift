@@ -32,6 +32,8 @@ struct FlakyTestAnalyzer: Analyzer {
         for report in context.junitReports {
             let (target, scope, version) = context.targetAndScope(forPath: report.path)
             var seen: Set<String> = []
+            // Kept testcases that passed (after reruns), looked up once per report rather than per failure.
+            let passedInCases = Set(report.value.cases.lazy.filter { $0.outcome == .passed }.map(\.subjectID))
             for testCase in report.value.cases {
                 let id = testCase.subjectID
                 guard !seen.contains(id) else { continue }
@@ -39,7 +41,7 @@ struct FlakyTestAnalyzer: Analyzer {
                 let verdict: (String, Bool)?
                 if testCase.outcome == .passed, !testCase.reruns.isEmpty {
                     verdict = ("passed after \(testCase.reruns.count) failed attempt\(testCase.reruns.count == 1 ? "" : "s") (\(testCase.reruns[0].kind.rawValue))", true)
-                } else if failedHere, report.value.passed(id) || report.value.cases.contains(where: { $0.subjectID == id && $0.outcome == .passed }) {
+                } else if failedHere, report.value.passed(id) || passedInCases.contains(id) {
                     verdict = ("failed, then passed when rerun in the same report", true)
                 } else if failedHere, context.passedElsewhere(id, sourceVersion: version, excluding: report.path) {
                     verdict = ("failed here but passed in another report of the same source version", false)

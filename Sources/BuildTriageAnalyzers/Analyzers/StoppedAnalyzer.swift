@@ -34,9 +34,11 @@ struct StoppedAnalyzer: Analyzer {
                     evidence: [EvidenceLine(path: batch.path, text: "build group \(identifier): STOPPED")], target: context.target(of: ref)))
             }
         }
+        // Targets that already have a stopped finding (a set: a batch is not compared with every finding).
+        var targetsWithFindings = Set(findings.compactMap(\.target))
         for batch in context.batches where batch.value.buildBatchStatus == .stopped {
             let id = batch.value.id ?? batch.path
-            guard !findings.contains(where: { $0.target == context.target(of: batch.value, path: batch.path) }) else { continue }
+            guard targetsWithFindings.insert(context.target(of: batch.value, path: batch.path)).inserted else { continue }
             let pending = (batch.value.buildGroups ?? []).filter { $0.currentBuildSummary?.buildStatus.map { [.stopped, .failed, .fault, .timedOut, .succeeded].contains($0.known) == false } ?? true }
             findings.append(Finding(
                 analyzer: Self.description.id, category: .stopped, subject: Subject(.batch, id),

@@ -45,7 +45,7 @@ struct TestFailureAnalyzer: Analyzer {
                 if let file = testCase.file {
                     lines.append(EvidenceLine(path: file, line: testCase.line, text: "test source"))
                 }
-                for detail in (failure?.details ?? "").split(whereSeparator: \.isNewline).map({ $0.trimmedWhitespace }).filter({ !$0.isEmpty }).prefix(Self.detailLines)
+                for detail in (failure?.details ?? "").firstLines(Self.detailLines, where: { !$0.trimmedWhitespace.isEmpty }).map({ $0.trimmedWhitespace })
                 where String(detail) != failure?.headline {
                     lines.append(EvidenceLine(path: report.path, line: testCase.reportLine, text: String(detail)))
                 }

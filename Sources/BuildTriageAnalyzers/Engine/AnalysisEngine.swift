@@ -74,9 +74,15 @@ public enum AnalysisEngine {
             if count > 1 { finding.id += "#\(count)" }
             return finding
         }
+        // Findings by subject and by scope, so that each root is a lookup rather than a scan of every finding.
+        var bySubjectOrScope: [Subject: [Int]] = [:]
+        for (index, finding) in result.enumerated() where finding.category != .collateral && finding.category != .stopped {
+            bySubjectOrScope[finding.subject, default: []].append(index)
+            if let scope = finding.scope, scope != finding.subject { bySubjectOrScope[scope, default: []].append(index) }
+        }
         for index in result.indices {
             guard let root = result[index].rootSubject else { continue }
-            let candidates = result.filter { $0.category != .collateral && $0.category != .stopped && ($0.subject == root || $0.scope == root) }
+            let candidates = (bySubjectOrScope[root] ?? []).map { result[$0] }
             let best = candidates.min { ($0.subject == root ? 0 : 1, $0.category) < ($1.subject == root ? 0 : 1, $1.category) }
             result[index].rootCause = best?.id
         }

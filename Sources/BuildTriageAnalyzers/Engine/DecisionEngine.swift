@@ -137,7 +137,7 @@ public struct DecisionEngine: Sendable {
     static func state(of target: Target, in context: AnalysisContext, hasFailures: Bool) -> State {
         switch target.kind {
         case .batch:
-            guard let batch = context.batches.first(where: { context.target(of: $0.value, path: $0.path) == target })?.value,
+            guard let batch = context.batch(of: target),
                 let status = batch.buildBatchStatus
             else { return .unknown }
             return state(of: status, complete: batch.complete)
@@ -186,7 +186,7 @@ public struct DecisionEngine: Sendable {
     static func priorAttempts(of target: Target, in context: AnalysisContext) -> Int {
         switch target.kind {
         case .batch:
-            guard let batch = context.batches.first(where: { context.target(of: $0.value, path: $0.path) == target })?.value else { return 0 }
+            guard let batch = context.batch(of: target) else { return 0 }
             let retries = (batch.phases ?? []).filter { $0.phaseStatus?.rawValue == "RETRY" }.count
             let groupPriors = (batch.buildGroups ?? []).map { $0.priorBuildSummaryList?.count ?? 0 }.max() ?? 0
             return max(retries, groupPriors)

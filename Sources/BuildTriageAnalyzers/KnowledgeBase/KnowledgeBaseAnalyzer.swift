@@ -37,22 +37,38 @@ public struct KnowledgeBaseAnalyzer: Analyzer {
         for log in context.logs {
             let (target, scope, _) = context.targetAndScope(forPath: log.path)
             let text = log.value.text
-            let lowered = text.storage.lowercased()
+            // An ASCII log is lowercased once, byte for byte, and each line's prefilter is a byte search in it
+            // (Foundation's `String.contains` goes through UTF-16 and was most of the time on a large log). Other
+            // logs keep the per-line `lowercased()`.
+            let asciiLowered = LoweredASCII(text.storage)
+            let lowered = asciiLowered == nil ? text.storage.lowercased() : ""
             for rule in rules.rules {
-                if !rule.keywords.isEmpty, !rule.keywords.contains(where: { lowered.contains($0) }) { continue }
+                let needles = rule.keywords.map(Needle.init)
+                if !rule.keywords.isEmpty {
+                    let anywhere = asciiLowered.map { bytes in needles.contains { bytes.contains($0, in: 0..<bytes.count) } }
+                        ?? rule.keywords.contains(where: { lowered.contains($0) })
+                    if !anywhere { continue }
+                }
                 var evidence: [EvidenceLine] = []
                 var message: String?
                 var timeouts = 0
                 var number = 1
                 while number <= text.lineCount, evidence.count < RuleSet.maxEvidence {
-                    let line = text.line(number)
                     if rule.window == 1, !rule.keywords.isEmpty {
-                        let lowered = line.lowercased()
-                        if !rule.keywords.contains(where: { lowered.contains($0) }) {
+                        let passes: Bool
+                        if let asciiLowered {
+                            let range = text.lineUTF8Range(number)
+                            passes = needles.contains { asciiLowered.contains($0, in: range) }
+                        } else {
+                            let lowered = text.line(number).lowercased()
+                            passes = rule.keywords.contains(where: { lowered.contains($0) })
+                        }
+                        if !passes {
                             number += 1
                             continue
                         }
                     }
+                    let line = text.line(number)
                     let last = min(text.lineCount, number + rule.window - 1)
                     let window = rule.window == 1 ? String(line) : (number...last).map { String(text.line($0)) }.joined(separator: "\n")
                     var timedOut = false
@@ -78,5 +94,60 @@ public struct KnowledgeBaseAnalyzer: Analyzer {
             }
         }
         return (findings, diagnostics)
+    }
+}
+
+/// A prefilter literal: its UTF-8 bytes when it is non-empty ASCII (searched byte for byte), else the string
+/// (searched with `String.contains`, as before).
+private enum Needle {
+    case bytes([UInt8])
+    case string(String)
+
+    init(_ keyword: String) {
+        self = !keyword.isEmpty && keyword.utf8.allSatisfy({ $0 < 0x80 }) ? .bytes(Array(keyword.utf8)) : .string(keyword)
+    }
+}
+
+/// An ASCII text lowercased byte for byte (A–Z only: what `lowercased()` does to ASCII); nil for other text.
+private struct LoweredASCII {
+    let bytes: [UInt8]
+    var count: Int { bytes.count }
+
+    init?(_ text: String) {
+        var bytes = Array(text.utf8)
+        var ascii = true
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            for index in buffer.indices {
+                let byte = buffer[index]
+                if byte >= 0x80 { ascii = false; return }
+                if byte &- 0x41 < 26 { buffer[index] = byte | 0x20 }
+            }
+        }
+        guard ascii else { return nil }
+        self.bytes = bytes
+    }
+
+    /// Whether the bytes in `range` contain the needle (a string needle is looked for in those bytes' text).
+    func contains(_ needle: Needle, in range: Range<Int>) -> Bool {
+        switch needle {
+        case .bytes(let literal):
+            guard literal.count <= range.count else { return false }
+            return bytes.withUnsafeBufferPointer { haystack in
+                let first = literal[0]
+                var start = range.lowerBound
+                let last = range.upperBound - literal.count
+                while start <= last {
+                    if haystack[start] == first {
+                        var matched = 1
+                        while matched < literal.count, haystack[start + matched] == literal[matched] { matched += 1 }
+                        if matched == literal.count { return true }
+                    }
+                    start += 1
+                }
+                return false
+            }
+        case .string(let literal):
+            return String(decoding: bytes[range], as: UTF8.self).contains(literal)
+        }
     }
 }

@@ -40,6 +40,8 @@ public struct AnalysisContext: Sendable {
     public var priorFindings: [Finding] = []
 
     private let buildIndex: [String: Int]
+    /// batch target → index in `batches` (the first batch with that target)
+    private let batchIndex: [Target: Int]
     /// build id → (batch index, group identifier)
     private let groupOfBuild: [String: (Int, String)]
     /// CodeBuild build id → the pipeline stage whose action ran it
@@ -95,6 +97,12 @@ public struct AnalysisContext: Sendable {
             if let id = build.value.id ?? build.value.arn.flatMap(Self.buildID(fromARN:)) { buildIndex[id] = index }
         }
         self.buildIndex = buildIndex
+        var batchIndex: [Target: Int] = [:]
+        for (index, batch) in self.batches.enumerated() {
+            let target = Target.batch(batch.value.id ?? batch.value.arn.flatMap(Self.buildID(fromARN:)) ?? batch.path)
+            if batchIndex[target] == nil { batchIndex[target] = index }
+        }
+        self.batchIndex = batchIndex
 
         var groupOfBuild: [String: (Int, String)] = [:]
         for (batchIndex, batch) in self.batches.enumerated() {
@@ -158,15 +166,45 @@ public struct AnalysisContext: Sendable {
     /// `arn:aws:codebuild:region:account:build/project:uuid` → `project:uuid` (also `build-batch/`); an id that
     /// is not an ARN is returned as it is when it looks like `project:id`.
     public static func buildID(fromARN value: String) -> String? {
-        for marker in [":build-batch/", ":build/"] {
-            if let range = value.firstRange(of: marker) { return String(value[range.upperBound...]) }
+        for marker in [Self.batchMarker, Self.buildMarker] {
+            if let end = Self.end(of: marker, in: value) { return String(value[end...]) }
         }
         return value.hasPrefix("arn:") ? nil : value
+    }
+
+    private static let batchMarker = Array(":build-batch/".utf8)
+    private static let buildMarker = Array(":build/".utf8)
+
+    /// Where the first occurrence of an ASCII `marker` ends in `value`: a byte search (called for every ARN of
+    /// every batch, so `firstRange(of:)`'s Character comparisons showed in profiles).
+    private static func end(of marker: [UInt8], in value: String) -> String.Index? {
+        let utf8 = value.utf8
+        let offset = utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            guard bytes.count >= marker.count else { return nil }
+            var start = 0
+            while start <= bytes.count - marker.count {
+                var matched = 0
+                while matched < marker.count, bytes[start + matched] == marker[matched] { matched += 1 }
+                if matched == marker.count { return start + marker.count }
+                start += 1
+            }
+            return nil
+        }
+        switch offset {
+        case .some(let found?): return utf8.index(utf8.startIndex, offsetBy: found)
+        case .some(nil): return nil
+        case nil: return value.firstRange(of: String(decoding: marker, as: UTF8.self))?.upperBound
+        }
     }
 
     /// The batch's target.
     public func target(of batch: BuildBatch, path: String) -> Target {
         .batch(batch.id ?? batch.arn.flatMap(Self.buildID(fromARN:)) ?? path)
+    }
+
+    /// The batch whose target is `target` (the first one), if the run has it: a lookup, not a scan.
+    public func batch(of target: Target) -> BuildBatch? {
+        batchIndex[target].map { batches[$0].value }
     }
 
     /// The target a build counts against: the pipeline stage that ran it, the batch it belongs to, or itself.

@@ -99,6 +99,17 @@ public struct LogText: Sendable, Hashable, Codable {
         return storage[start..<end]
     }
 
+    /// The UTF-8 byte offsets of line `number` (1-based) in `storage`, without its line terminator: the bytes of
+    /// `line(number)`.
+    public func lineUTF8Range(_ number: Int) -> Range<Int> {
+        let utf8 = storage.utf8
+        let start = starts[number - 1]
+        var end = number < starts.count ? starts[number] : storage.endIndex
+        if end > start, utf8[utf8.index(before: end)] == 10 { end = utf8.index(before: end) }
+        if end > start, utf8[utf8.index(before: end)] == 13 { end = utf8.index(before: end) }
+        return utf8.distance(from: utf8.startIndex, to: start)..<utf8.distance(from: utf8.startIndex, to: end)
+    }
+
     public init(from decoder: any Decoder) throws {
         self.init(try decoder.singleValueContainer().decode(String.self))
     }

@@ -63,7 +63,7 @@ public struct TestFailure: Codable, Hashable, Sendable {
     /// The first non-empty line of the message, or of the details when there is no message.
     public var headline: String? {
         for text in [message, details] {
-            if let line = text?.split(whereSeparator: \.isNewline).first(where: { !$0.allSatisfy(\.isWhitespace) }) {
+            if let line = text?.firstLines(1, where: { !$0.allSatisfy(\.isWhitespace) }).first {
                 return String(line.trimmedWhitespace)
             }
         }

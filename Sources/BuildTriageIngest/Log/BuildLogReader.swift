@@ -59,14 +59,41 @@ public enum BuildLogReader {
     /// The message of an agent line: `[Container] 2020/10/21 17:26:23.099 Entering phase BUILD` →
     /// `Entering phase BUILD`. nil for other lines (the user's own command output).
     static func agentMessage(_ line: Substring) -> Substring? {
-        guard let marker = line.firstRange(of: "[Container] ") else { return nil }
-        var rest = line[marker.upperBound...]
+        guard let markerEnd = endOfContainerMarker(in: line) else { return nil }
+        var rest = line[markerEnd...]
         // Skip the date and time stamps when present (`2020/10/21 17:26:23.099`).
         for _ in 0..<2 {
             guard let first = rest.first, first.isNumber, let space = rest.firstIndex(of: " ") else { break }
             rest = rest[rest.index(after: space)...]
         }
         return rest
+    }
+}
+
+private let containerMarker = Array("[Container] ".utf8)
+
+/// Where the first `[Container] ` in `line` ends: a byte search (`firstRange(of:)` compares Characters, and
+/// runs on every line of the log).
+private func endOfContainerMarker(in line: Substring) -> Substring.Index? {
+    let utf8 = line.utf8
+    let offset = utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+        let count = containerMarker.count
+        guard bytes.count >= count else { return nil }
+        var start = 0
+        while start <= bytes.count - count {
+            if bytes[start] == 0x5B {  // "["
+                var matched = 1
+                while matched < count, bytes[start + matched] == containerMarker[matched] { matched += 1 }
+                if matched == count { return start + count }
+            }
+            start += 1
+        }
+        return nil
+    }
+    switch offset {
+    case .some(let found?): return utf8.index(utf8.startIndex, offsetBy: found)
+    case .some(nil): return nil
+    case nil: return line.firstRange(of: "[Container] ")?.upperBound
     }
 }
 

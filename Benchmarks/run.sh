@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# BuildTriage benchmark: generates large realistic inputs, then times the release build against xmllint --stream,
+# junitparser and a Python json.load loop, with peak RSS. See Benchmarks/README.md.
+#
+#   Benchmarks/run.sh            full run (JUnit 1/10/50/100 MB, 10,000 batch files, 25/50 MB logs, seed sample)
+#   Benchmarks/run.sh --smoke    smallest sizes, each measurement once (CI); fails only on a crash / wrong output
+#
+# Options: --data DIR (generated inputs, default bench-out/data), --runs N (hyperfine runs, default 5),
+#          --no-build (use the existing .build/release/buildtriage).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+smoke=0 build=1 runs=5 data=bench-out/data
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --smoke) smoke=1 ;;
+        --no-build) build=0 ;;
+        --runs) runs="$2"; shift ;;
+        --data) data="$2"; shift ;;
+        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+        *) echo "run.sh: unknown option $1" >&2; exit 64 ;;
+    esac
+    shift
+done
+
+[ -x /usr/bin/time ] || { echo "run.sh: /usr/bin/time is missing (apt-get install -y time)" >&2; exit 64; }
+command -v xmllint >/dev/null || echo "run.sh: xmllint missing (apt-get install -y libxml2-utils): skipped" >&2
+python3 -c 'import junitparser' 2>/dev/null || echo "run.sh: junitparser missing (pip install junitparser): skipped" >&2
+if [ "$smoke" = 0 ]; then
+    command -v hyperfine >/dev/null || echo "run.sh: hyperfine missing (apt-get install -y hyperfine): one run per measurement" >&2
+fi
+
+if [ "$build" = 1 ]; then
+    swift build -c release --product buildtriage >&2
+fi
+binary=.build/release/buildtriage
+[ -x "$binary" ] || { echo "run.sh: $binary not built" >&2; exit 64; }
+
+mkdir -p "$data" bench-out
+if [ "$smoke" = 1 ]; then
+    python3 Benchmarks/generate.py "$data" --junit-mb 1 --batches 200 --log-mb 1
+    exec python3 Benchmarks/bench.py --data "$data" --bin "$binary" --smoke --out bench-out/results-smoke.md
+fi
+python3 Benchmarks/generate.py "$data"
+exec python3 Benchmarks/bench.py --data "$data" --bin "$binary" --runs "$runs" --out bench-out/results.md
