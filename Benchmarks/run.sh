@@ -6,15 +6,17 @@
 #   Benchmarks/run.sh --smoke    smallest sizes, each measurement once (CI); fails only on a crash / wrong output
 #
 # Options: --data DIR (generated inputs, default bench-out/data), --runs N (hyperfine runs, default 5),
-#          --no-build (use the existing .build/release/buildtriage).
+#          --no-build (use the existing .build/release/buildtriage), --bin PATH (time this binary instead;
+#          CI's smoke run uses the debug binary `swift test` already built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-smoke=0 build=1 runs=5 data=bench-out/data
+smoke=0 build=1 runs=5 data=bench-out/data binary=.build/release/buildtriage
 while [ $# -gt 0 ]; do
     case "$1" in
         --smoke) smoke=1 ;;
         --no-build) build=0 ;;
+        --bin) binary="$2"; build=0; shift ;;
         --runs) runs="$2"; shift ;;
         --data) data="$2"; shift ;;
         -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
@@ -33,7 +35,6 @@ fi
 if [ "$build" = 1 ]; then
     swift build -c release --product buildtriage >&2
 fi
-binary=.build/release/buildtriage
 [ -x "$binary" ] || { echo "run.sh: $binary not built" >&2; exit 64; }
 
 mkdir -p "$data" bench-out
