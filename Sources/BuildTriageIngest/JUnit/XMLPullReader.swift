@@ -130,28 +130,18 @@ final class XMLPullReader {
         )
         guard let created else { throw IngestError("cannot create an XML reader") }
         reader = created
-        xmlTextReaderSetStructuredErrorHandler(
-            reader,
-            { context, error in
-                guard let context, let error else { return }
-                let collector = Unmanaged<ErrorCollector>.fromOpaque(context).takeUnretainedValue()
-                let level = error.pointee.level
-                guard level == XML_ERR_ERROR || level == XML_ERR_FATAL, collector.wants(fatal: level == XML_ERR_FATAL)
-                else { return }
-                collector.record(
-                    code: error.pointee.code,
-                    message: error.pointee.message.map { String(cString: $0) },
-                    line: Int(error.pointee.line),
-                    column: Int(error.pointee.int2),
-                    fatal: level == XML_ERR_FATAL
-                )
-            },
-            Unmanaged.passUnretained(errors).toOpaque()
-        )
+        let collector = Unmanaged.passUnretained(errors).toOpaque()
+        xmlTextReaderSetStructuredErrorHandler(reader, { context, error in ErrorCollector.relay(context, error?.pointee) }, collector)
+        // Errors raised outside the parser context (an input that fails encoding conversion, say) go to the
+        // thread's structured handler, else to its generic channel, which prints to stderr: route the first to
+        // this reader's collector while it lives (a reader is used on one thread) and silence the second.
+        buildtriage_silenceGenericErrors()
+        xmlSetStructuredErrorFunc(collector, { context, error in ErrorCollector.relay(context, error?.pointee) })
     }
 
     deinit {
         xmlFreeTextReader(reader)
+        xmlSetStructuredErrorFunc(nil, nil)
     }
 
     // MARK: Moving
@@ -198,6 +188,9 @@ final class XMLPullReader {
             // inside an element (or a CDATA section): say what happened.
             if errors.fatalCode == Int32(XML_ERR_DOCUMENT_END.rawValue), rootOpened, !rootClosed {
                 fatal.message = "document ends before its root element is closed (truncated?)"
+            } else if rootOpened, !rootClosed, source.endsMidMarkup(line: fatal.line, column: fatal.column) {
+                // Cut inside a tag or an attribute: libxml2 says what it expected next ("AttValue: ' expected").
+                fatal.message += " (the document ends here: truncated?)"
             }
             return fatal
         }
@@ -340,8 +333,34 @@ private final class InputSource {
         if descriptor >= 0 { close(descriptor) }
     }
 
+    /// Newlines delivered so far, characters after the last one, and the last byte that is not white space:
+    /// where the input ends, to tell a cut-off document from a malformed one (see `endsMidMarkup(line:column:)`).
+    private(set) var newlines = 0
+    private(set) var lastLineCharacters = 0
+    private(set) var lastNonSpaceByte: UInt8 = 0
+    /// Whether the source said end of input.
+    private(set) var reachedEnd = false
+
+    /// Whether a position is at the very end of the input and the input stops inside markup (its last byte that
+    /// is not white space is not `>`): a document cut short, whatever libxml2 complains about. Meaningful for
+    /// UTF-8 only (the column is in characters).
+    func endsMidMarkup(line: Int?, column: Int?) -> Bool {
+        guard reachedEnd, let line, let column, line == newlines + 1 else { return false }
+        return column + 2 >= lastLineCharacters && lastNonSpaceByte != UInt8(ascii: ">")
+    }
+
     private func delivered(_ buffer: UnsafeMutableRawPointer, _ length: Int) {
         totalBytes += length
+        if length == 0 { reachedEnd = true }
+        for byte in UnsafeRawBufferPointer(start: buffer, count: length) {
+            if byte == 0x0A {
+                newlines += 1
+                lastLineCharacters = 0
+            } else if byte & 0xC0 != 0x80 {
+                lastLineCharacters += 1  // a character's first byte
+            }
+            if byte != 0x20, byte != 0x0A, byte != 0x0D, byte != 0x09 { lastNonSpaceByte = byte }
+        }
         guard !sawContent else { return }
         // White space in UTF-8/16/32 (so NUL bytes too) and byte order marks are not content.
         sawContent = UnsafeRawBufferPointer(start: buffer, count: length).contains {
@@ -353,7 +372,10 @@ private final class InputSource {
         guard count > 0 else { return 0 }
         if descriptor < 0 {
             let length = min(count, bytes.count - offset)
-            guard length > 0 else { return 0 }
+            guard length > 0 else {
+                reachedEnd = true
+                return 0
+            }
             bytes.withUnsafeBytes { source in
                 buffer.copyMemory(from: source.baseAddress! + offset, byteCount: length)
             }
@@ -379,6 +401,21 @@ private final class ErrorCollector {
     private(set) var first: IngestError?
     private(set) var fatal: IngestError?
     private(set) var fatalCode: Int32 = 0
+
+    /// Records an error libxml2 reports through a structured handler whose context is a collector.
+    static func relay(_ context: UnsafeMutableRawPointer?, _ error: xmlError?) {
+        guard let context, let error else { return }
+        let collector = Unmanaged<ErrorCollector>.fromOpaque(context).takeUnretainedValue()
+        let level = error.level
+        guard level == XML_ERR_ERROR || level == XML_ERR_FATAL, collector.wants(fatal: level == XML_ERR_FATAL) else { return }
+        collector.record(
+            code: error.code,
+            message: error.message.map { String(cString: $0) },
+            line: Int(error.line),
+            column: Int(error.int2),
+            fatal: level == XML_ERR_FATAL
+        )
+    }
 
     /// Whether an error of this level would be kept (a document with an error on every line costs nothing more).
     func wants(fatal isFatal: Bool) -> Bool {
