@@ -352,15 +352,17 @@ private final class InputSource {
     private func delivered(_ buffer: UnsafeMutableRawPointer, _ length: Int) {
         totalBytes += length
         if length == 0 { reachedEnd = true }
-        for byte in UnsafeRawBufferPointer(start: buffer, count: length) {
-            if byte == 0x0A {
-                newlines += 1
-                lastLineCharacters = 0
-            } else if byte & 0xC0 != 0x80 {
-                lastLineCharacters += 1  // a character's first byte
-            }
-            if byte != 0x20, byte != 0x0A, byte != 0x0D, byte != 0x09 { lastNonSpaceByte = byte }
+        let bytes = UnsafeRawBufferPointer(start: buffer, count: length)
+        var count = 0
+        for byte in bytes { count &+= byte == 0x0A ? 1 : 0 }  // branch-free: vectorised
+        newlines += count
+        var lastLine = bytes[...]
+        if count > 0, let newline = bytes.lastIndex(of: 0x0A) {
+            lastLine = bytes[(newline + 1)...]
+            lastLineCharacters = 0
         }
+        for byte in lastLine where byte & 0xC0 != 0x80 { lastLineCharacters += 1 }  // a character's first byte
+        if let last = bytes.last(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) { lastNonSpaceByte = last }
         guard !sawContent else { return }
         // White space in UTF-8/16/32 (so NUL bytes too) and byte order marks are not content.
         sawContent = UnsafeRawBufferPointer(start: buffer, count: length).contains {
