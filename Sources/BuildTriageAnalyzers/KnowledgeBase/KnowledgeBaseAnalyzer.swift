@@ -42,12 +42,12 @@ public struct KnowledgeBaseAnalyzer: Analyzer {
     public func run(_ context: AnalysisContext) -> (findings: [Finding], diagnostics: [String]) {
         var findings: [Finding] = []
         var diagnostics: [String] = []
+        let keywordBytes = rules.rules.map { $0.keywords.map { Array($0.utf8) } }
         for log in context.logs {
             let (target, scope, _) = context.targetAndScope(forPath: log.path)
             let text = log.value.text
             let lowered = text.storage.lowercased()
-            for rule in rules.rules {
-                let keywords = rule.keywords.map { Array($0.utf8) }
+            for (rule, keywords) in zip(rules.rules, keywordBytes) {
                 if !keywords.isEmpty, !keywords.contains(where: { Self.contains(lowered, $0) }) { continue }
                 var evidence: [EvidenceLine] = []
                 var message: String?

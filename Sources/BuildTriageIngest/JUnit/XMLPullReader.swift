@@ -116,6 +116,11 @@ final class XMLPullReader {
     private init(source: InputSource) throws(IngestError) {
         _ = Self.parserInitialised
         self.source = source
+        // Errors raised outside a parser context (an input that fails encoding conversion, say) go to the
+        // thread's structured handler, else to its generic channel, which prints to stderr: silence the second
+        // (before the reader exists: creating it already reads the input) and, once the reader exists, route
+        // the first to its collector while it lives (a reader is used on one thread).
+        buildtriage_silenceGenericErrors()
         let created = xmlReaderForIO(
             { context, buffer, length in
                 guard let context, let buffer else { return -1 }
@@ -132,10 +137,6 @@ final class XMLPullReader {
         reader = created
         let collector = Unmanaged.passUnretained(errors).toOpaque()
         xmlTextReaderSetStructuredErrorHandler(reader, { context, error in ErrorCollector.relay(context, error?.pointee) }, collector)
-        // Errors raised outside the parser context (an input that fails encoding conversion, say) go to the
-        // thread's structured handler, else to its generic channel, which prints to stderr: route the first to
-        // this reader's collector while it lives (a reader is used on one thread) and silence the second.
-        buildtriage_silenceGenericErrors()
         xmlSetStructuredErrorFunc(collector, { context, error in ErrorCollector.relay(context, error?.pointee) })
     }
 
