@@ -194,9 +194,9 @@ struct FakeAWS {
         directory = scratch.url.appendingPathComponent("fake-bin-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         log = directory.appendingPathComponent("argv.log")
-        let script = directory.appendingPathComponent("aws")
-        try Data("#!/bin/sh\n: > \"$ARGV_LOG\"\nfor a in \"$@\"; do printf '%s\\0' \"$a\" >> \"$ARGV_LOG\"; done\n".utf8).write(to: script)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        try writeExecutable(
+            "#!/bin/sh\n: > \"$ARGV_LOG\"\nfor a in \"$@\"; do printf '%s\\0' \"$a\" >> \"$ARGV_LOG\"; done\n",
+            to: directory.appendingPathComponent("aws").path)
     }
 
     /// Runs `sh -c line` with only the fake and the system directories on PATH; returns the exit status.

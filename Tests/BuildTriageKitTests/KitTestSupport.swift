@@ -126,3 +126,15 @@ enum JSONTree {
         }
     }
 }
+
+/// Writes an executable script from a child `sh`, so that this process never holds it open for writing: tests
+/// run in parallel, and a process another test spawns at that moment would inherit the descriptor and make
+/// every exec of the script fail with "Text file busy" (ETXTBSY) while it lives.
+func writeExecutable(_ text: String, to path: String) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", "printf '%s' \"$1\" > \"$2\" && chmod 755 \"$2\"", "sh", text, path]
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw POSIXError(.EIO) }
+}

@@ -34,9 +34,18 @@ import Testing
         let bin = directory.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         let log = directory.appendingPathComponent("argv.log").path
-        try Data("#!/bin/sh\n: > \"$ARGV_LOG\"\nfor a in \"$@\"; do printf '%s\\0' \"$a\" >> \"$ARGV_LOG\"; done\n".utf8)
-            .write(to: bin.appendingPathComponent("aws"))
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin.appendingPathComponent("aws").path)
+        // Written by a child sh: a descriptor open for writing here, inherited by a process another test spawns,
+        // would make the exec fail with "Text file busy".
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = [
+            "-c", "printf '%s' \"$1\" > \"$2\" && chmod 755 \"$2\"", "sh",
+            "#!/bin/sh\n: > \"$ARGV_LOG\"\nfor a in \"$@\"; do printf '%s\\0' \"$a\" >> \"$ARGV_LOG\"; done\n",
+            bin.appendingPathComponent("aws").path,
+        ]
+        try writer.run()
+        writer.waitUntilExit()
+        #expect(writer.terminationStatus == 0)
         let lines = String(decoding: run.stdout, as: UTF8.self).split(separator: "\n")
         #expect(lines.count == 1)
         for line in lines {
