@@ -14,9 +14,15 @@ public struct Timestamp: Hashable, Sendable, Comparable, CustomStringConvertible
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.secondsSince1970 < rhs.secondsSince1970 }
 
+    /// The times a timestamp may hold: years 0001 to 9999 (what ISO-8601's four-digit year can write). An epoch
+    /// number outside them is not a time (`1e300` in an input once crashed the formatting below).
+    public static let validSeconds: ClosedRange<Double> = -62_135_596_800...253_402_300_799.999
+
     /// ISO-8601 in UTC with milliseconds, e.g. `2020-10-21T17:26:23.099Z`: one stable form for reports.
+    /// A value outside `validSeconds` (only code can make one) is shown clamped to it.
     public var iso8601: String {
-        let totalMillis = (secondsSince1970 * 1000).rounded()
+        let seconds = secondsSince1970.isNaN ? 0 : min(max(secondsSince1970, Self.validSeconds.lowerBound), Self.validSeconds.upperBound)
+        let totalMillis = (seconds * 1000).rounded()
         var days = Int((totalMillis / 86_400_000).rounded(.down))
         var millisOfDay = Int(totalMillis - Double(days) * 86_400_000)
         if millisOfDay < 0 { millisOfDay += 86_400_000; days -= 1 }
@@ -120,7 +126,7 @@ private func pad(_ value: Int, _ width: Int) -> String {
 extension Timestamp: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let seconds = try? container.decode(Double.self), seconds.isFinite {
+        if let seconds = try? container.decode(Double.self), Self.validSeconds.contains(seconds) {
             self.init(secondsSince1970: seconds)
         } else if let text = try? container.decode(String.self), let parsed = Timestamp(iso8601: text) {
             self = parsed

@@ -139,13 +139,15 @@ public struct Ingestor: Sendable {
             if size > limit {
                 return failure(path, .unknown, IngestError("file of \(size / 1_048_576) MiB is over the \(limit / 1_048_576) MiB limit for its kind"))
             }
-            let rest: Data
+            // Appended to the head rather than `head + rest`: one copy of the file fewer at the peak (a 400 MB log
+            // peaked at 3.3 times its size).
+            var data = head
             do {
-                rest = try handle.readToEnd() ?? Data()
+                if let rest = try handle.readToEnd() { data.append(rest) }
             } catch {
                 return failure(path, .unknown, IngestError("cannot read the file: \(error.localizedDescription)"))
             }
-            return read(data: head + rest, path: path)
+            return read(data: data, path: path)
         case .empty, .binary, .unknownText:
             return read(data: head, path: path)
         }

@@ -17,4 +17,18 @@ static inline void buildtriage_xmlFree(void *pointer) {
     xmlFree(pointer);
 }
 
+/// Swallows a message of libxml2's generic error channel (which prints to stderr by default). Swift cannot
+/// define a C variadic function, so it lives here.
+static void buildtriage_ignoreGenericError(void *context, const char *message, ...) {
+    (void)context;
+    (void)message;
+}
+
+/// Stops libxml2 printing to stderr from the calling thread: some errors (an encoding conversion failure, an I/O
+/// error in the input layer) have no parser context and go to the per-thread generic channel, not to a reader's
+/// structured handler.
+static inline void buildtriage_silenceGenericErrors(void) {
+    xmlSetGenericErrorFunc(NULL, buildtriage_ignoreGenericError);
+}
+
 #endif

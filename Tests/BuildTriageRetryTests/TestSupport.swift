@@ -22,8 +22,11 @@ struct TemporaryDirectory {
 
     func write(_ text: String, to name: String, executable: Bool = false) throws -> String {
         let path = url.appendingPathComponent(name).path
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        if executable { chmod(path, 0o755) }
+        if executable {
+            try writeExecutable(text, to: path)
+        } else {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        }
         return path
     }
 }
@@ -97,4 +100,16 @@ func launchWithCleanSignalMask(_ process: Process) throws {
     thread.start()
     state.done.wait()
     if let error = state.error { throw error }
+}
+
+/// Writes an executable script from a child `sh`, so that this process never holds it open for writing: tests
+/// run in parallel, and a process another test spawns at that moment would inherit the descriptor and make
+/// every exec of the script fail with "Text file busy" (ETXTBSY) while it lives.
+func writeExecutable(_ text: String, to path: String) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", "printf '%s' \"$1\" > \"$2\" && chmod 755 \"$2\"", "sh", text, path]
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw POSIXError(.EIO) }
 }

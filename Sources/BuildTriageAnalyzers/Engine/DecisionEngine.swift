@@ -195,7 +195,9 @@ public struct DecisionEngine: Sendable {
         case .stage:
             let metadata = context.pipelineStates.filter { $0.value.pipelineName ?? "" == target.pipelineName ?? "" }
                 .flatMap { $0.value.stageStates ?? [] }.first { $0.stageName == target.stageName }?.retryStageMetadata
-            return (metadata?.autoStageRetryAttempt ?? 0) + (metadata?.manualStageRetryAttempt ?? 0)
+            // Counts come from the input: saturate rather than trap on `Int.max` + 1.
+            let (sum, overflow) = (metadata?.autoStageRetryAttempt ?? 0).addingReportingOverflow(metadata?.manualStageRetryAttempt ?? 0)
+            return overflow ? .max : sum
         case .job:
             return 0
         }

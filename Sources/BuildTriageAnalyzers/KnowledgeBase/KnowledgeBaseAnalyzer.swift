@@ -1,6 +1,14 @@
 public import BuildTriageCore
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Applies the knowledge base's rules (YAML: built-in transient patterns plus `--rules` files) to build logs.
 /// Each rule that matches yields one finding per log, with the matching lines as evidence.
 public struct KnowledgeBaseAnalyzer: Analyzer {
@@ -34,19 +42,20 @@ public struct KnowledgeBaseAnalyzer: Analyzer {
     public func run(_ context: AnalysisContext) -> (findings: [Finding], diagnostics: [String]) {
         var findings: [Finding] = []
         var diagnostics: [String] = []
+        let keywordBytes = rules.rules.map { $0.keywords.map { Array($0.utf8) } }
         for log in context.logs {
             let (target, scope, _) = context.targetAndScope(forPath: log.path)
             let text = log.value.text
             // An ASCII log is lowercased once, byte for byte, and each line's prefilter is a byte search in it
             // (Foundation's `String.contains` goes through UTF-16 and was most of the time on a large log). Other
-            // logs keep the per-line `lowercased()`.
+            // logs are lowercased as Strings and searched byte for byte (`contains(_:_:)`).
             let asciiLowered = LoweredASCII(text.storage)
             let lowered = asciiLowered == nil ? text.storage.lowercased() : ""
-            for rule in rules.rules {
+            for (ruleIndex, rule) in rules.rules.enumerated() {
                 let needles = rule.keywords.map(Needle.init)
                 if !rule.keywords.isEmpty {
                     let anywhere = asciiLowered.map { bytes in needles.contains { bytes.contains($0, in: 0..<bytes.count) } }
-                        ?? rule.keywords.contains(where: { lowered.contains($0) })
+                        ?? keywordBytes[ruleIndex].contains(where: { Self.contains(lowered, $0) })
                     if !anywhere { continue }
                 }
                 var evidence: [EvidenceLine] = []
@@ -61,7 +70,7 @@ public struct KnowledgeBaseAnalyzer: Analyzer {
                             passes = needles.contains { asciiLowered.contains($0, in: range) }
                         } else {
                             let lowered = text.line(number).lowercased()
-                            passes = rule.keywords.contains(where: { lowered.contains($0) })
+                            passes = keywordBytes[ruleIndex].contains(where: { Self.contains(lowered, $0) })
                         }
                         if !passes {
                             number += 1
@@ -94,6 +103,28 @@ public struct KnowledgeBaseAnalyzer: Analyzer {
             }
         }
         return (findings, diagnostics)
+    }
+
+    /// Whether `text`'s UTF-8 contains `needle`: a byte search (`memchr` for the first byte, then `memcmp`).
+    /// Foundation's `String.contains(String)` goes through NSString and copies the text to UTF-16 on every
+    /// call: a 400 MB log took 150 s.
+    static func contains(_ text: String, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        var text = text
+        return text.withUTF8 { haystack in
+            needle.withUnsafeBufferPointer { needle in
+                guard var start = haystack.baseAddress, let needleStart = needle.baseAddress else { return false }
+                var remaining = haystack.count
+                while remaining >= needle.count {
+                    guard let hit = memchr(start, Int32(first), remaining - needle.count + 1) else { return false }
+                    let position = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(position, needleStart, needle.count) == 0 { return true }
+                    remaining -= position - start + 1
+                    start = position + 1
+                }
+                return false
+            }
+        }
     }
 }
 

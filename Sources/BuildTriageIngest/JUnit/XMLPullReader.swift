@@ -116,6 +116,11 @@ final class XMLPullReader {
     private init(source: InputSource) throws(IngestError) {
         _ = Self.parserInitialised
         self.source = source
+        // Errors raised outside a parser context (an input that fails encoding conversion, say) go to the
+        // thread's structured handler, else to its generic channel, which prints to stderr: silence the second
+        // (before the reader exists: creating it already reads the input) and, once the reader exists, route
+        // the first to its collector while it lives (a reader is used on one thread).
+        buildtriage_silenceGenericErrors()
         let created = xmlReaderForIO(
             { context, buffer, length in
                 guard let context, let buffer else { return -1 }
@@ -130,28 +135,14 @@ final class XMLPullReader {
         )
         guard let created else { throw IngestError("cannot create an XML reader") }
         reader = created
-        xmlTextReaderSetStructuredErrorHandler(
-            reader,
-            { context, error in
-                guard let context, let error else { return }
-                let collector = Unmanaged<ErrorCollector>.fromOpaque(context).takeUnretainedValue()
-                let level = error.pointee.level
-                guard level == XML_ERR_ERROR || level == XML_ERR_FATAL, collector.wants(fatal: level == XML_ERR_FATAL)
-                else { return }
-                collector.record(
-                    code: error.pointee.code,
-                    message: error.pointee.message.map { String(cString: $0) },
-                    line: Int(error.pointee.line),
-                    column: Int(error.pointee.int2),
-                    fatal: level == XML_ERR_FATAL
-                )
-            },
-            Unmanaged.passUnretained(errors).toOpaque()
-        )
+        let collector = Unmanaged.passUnretained(errors).toOpaque()
+        xmlTextReaderSetStructuredErrorHandler(reader, { context, error in ErrorCollector.relay(context, error?.pointee) }, collector)
+        xmlSetStructuredErrorFunc(collector, { context, error in ErrorCollector.relay(context, error?.pointee) })
     }
 
     deinit {
         xmlFreeTextReader(reader)
+        xmlSetStructuredErrorFunc(nil, nil)
     }
 
     // MARK: Moving
@@ -198,6 +189,9 @@ final class XMLPullReader {
             // inside an element (or a CDATA section): say what happened.
             if errors.fatalCode == Int32(XML_ERR_DOCUMENT_END.rawValue), rootOpened, !rootClosed {
                 fatal.message = "document ends before its root element is closed (truncated?)"
+            } else if rootOpened, !rootClosed, source.endsMidMarkup(line: fatal.line, column: fatal.column) {
+                // Cut inside a tag or an attribute: libxml2 says what it expected next ("AttValue: ' expected").
+                fatal.message += " (the document ends here: truncated?)"
             }
             return fatal
         }
@@ -340,8 +334,36 @@ private final class InputSource {
         if descriptor >= 0 { close(descriptor) }
     }
 
+    /// Newlines delivered so far, characters after the last one, and the last byte that is not white space:
+    /// where the input ends, to tell a cut-off document from a malformed one (see `endsMidMarkup(line:column:)`).
+    private(set) var newlines = 0
+    private(set) var lastLineCharacters = 0
+    private(set) var lastNonSpaceByte: UInt8 = 0
+    /// Whether the source said end of input.
+    private(set) var reachedEnd = false
+
+    /// Whether a position is at the very end of the input and the input stops inside markup (its last byte that
+    /// is not white space is not `>`): a document cut short, whatever libxml2 complains about. Meaningful for
+    /// UTF-8 only (the column is in characters).
+    func endsMidMarkup(line: Int?, column: Int?) -> Bool {
+        guard reachedEnd, let line, let column, line == newlines + 1 else { return false }
+        return column + 2 >= lastLineCharacters && lastNonSpaceByte != UInt8(ascii: ">")
+    }
+
     private func delivered(_ buffer: UnsafeMutableRawPointer, _ length: Int) {
         totalBytes += length
+        if length == 0 { reachedEnd = true }
+        let bytes = UnsafeRawBufferPointer(start: buffer, count: length)
+        var count = 0
+        for byte in bytes { count &+= byte == 0x0A ? 1 : 0 }  // branch-free: vectorised
+        newlines += count
+        var lastLine = bytes[...]
+        if count > 0, let newline = bytes.lastIndex(of: 0x0A) {
+            lastLine = bytes[(newline + 1)...]
+            lastLineCharacters = 0
+        }
+        for byte in lastLine where byte & 0xC0 != 0x80 { lastLineCharacters += 1 }  // a character's first byte
+        if let last = bytes.last(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) { lastNonSpaceByte = last }
         guard !sawContent else { return }
         // White space in UTF-8/16/32 (so NUL bytes too) and byte order marks are not content.
         sawContent = UnsafeRawBufferPointer(start: buffer, count: length).contains {
@@ -353,7 +375,10 @@ private final class InputSource {
         guard count > 0 else { return 0 }
         if descriptor < 0 {
             let length = min(count, bytes.count - offset)
-            guard length > 0 else { return 0 }
+            guard length > 0 else {
+                reachedEnd = true
+                return 0
+            }
             bytes.withUnsafeBytes { source in
                 buffer.copyMemory(from: source.baseAddress! + offset, byteCount: length)
             }
@@ -379,6 +404,21 @@ private final class ErrorCollector {
     private(set) var first: IngestError?
     private(set) var fatal: IngestError?
     private(set) var fatalCode: Int32 = 0
+
+    /// Records an error libxml2 reports through a structured handler whose context is a collector.
+    static func relay(_ context: UnsafeMutableRawPointer?, _ error: xmlError?) {
+        guard let context, let error else { return }
+        let collector = Unmanaged<ErrorCollector>.fromOpaque(context).takeUnretainedValue()
+        let level = error.level
+        guard level == XML_ERR_ERROR || level == XML_ERR_FATAL, collector.wants(fatal: level == XML_ERR_FATAL) else { return }
+        collector.record(
+            code: error.code,
+            message: error.message.map { String(cString: $0) },
+            line: Int(error.line),
+            column: Int(error.int2),
+            fatal: level == XML_ERR_FATAL
+        )
+    }
 
     /// Whether an error of this level would be kept (a document with an error on every line costs nothing more).
     func wants(fatal isFatal: Bool) -> Bool {

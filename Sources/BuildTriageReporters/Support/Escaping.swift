@@ -99,7 +99,8 @@ enum Escape {
     }
 
     /// For the message of a GitHub Actions workflow command: `%`, CR and LF encoded, so the value stays
-    /// on the command's line.
+    /// on the command's line; other control characters (NUL, ESC sequences), C1 controls and bidirectional
+    /// overrides become `�`, as for a terminal (the runner's log is one), and a tab a space.
     static func githubData(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
@@ -108,7 +109,8 @@ enum Escape {
             case "%": result += "%25"
             case "\r": result += "%0D"
             case "\n": result += "%0A"
-            default: result.unicodeScalars.append(scalar)
+            case "\t": result += " "
+            default: result.unicodeScalars.append(isUnsafeForTerminal(scalar) ? "\u{FFFD}" : scalar)
             }
         }
         return result
