@@ -86,10 +86,10 @@ public enum AnalysisEngine {
             let best = candidates.min { ($0.subject == root ? 0 : 1, $0.category) < ($1.subject == root ? 0 : 1, $1.category) }
             result[index].rootCause = best?.id
         }
-        return result.sorted { lhs, rhs in
-            let left = (lhs.target?.kind.rawValue ?? "~", lhs.target?.id ?? "", lhs.category.rank, lhs.subject.kind.rawValue, lhs.subject.id, lhs.id)
-            let right = (rhs.target?.kind.rawValue ?? "~", rhs.target?.id ?? "", rhs.category.rank, rhs.subject.kind.rawValue, rhs.subject.id, rhs.id)
-            return left < right
+        // Keys computed once per finding, not once per comparison.
+        let keys = result.map { finding in
+            (finding.target?.kind.rawValue ?? "~", finding.target?.id ?? "", finding.category.rank, finding.subject.kind.rawValue, finding.subject.id, finding.id)
         }
+        return result.indices.sorted { keys[$0] < keys[$1] }.map { result[$0] }
     }
 }
