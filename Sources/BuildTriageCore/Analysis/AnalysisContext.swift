@@ -177,7 +177,7 @@ public struct AnalysisContext: Sendable {
 
     /// Where the first occurrence of an ASCII `marker` ends in `value`: a byte search (called for every ARN of
     /// every batch, so `firstRange(of:)`'s Character comparisons showed in profiles).
-    private static func end(of marker: [UInt8], in value: String) -> String.Index? {
+    package static func end(of marker: [UInt8], in value: String) -> String.Index? {
         let utf8 = value.utf8
         let offset = utf8.withContiguousStorageIfAvailable { bytes -> Int? in
             guard bytes.count >= marker.count else { return nil }
