@@ -66,7 +66,17 @@ extension String {
         guard utf8.count > maxBytes else { return self }
         var end = utf8.index(utf8.startIndex, offsetBy: maxBytes)
         while end > startIndex, !isCharacterBoundary(end) { end = utf8.index(before: end) }
-        return String(self[..<end]) + "…"
+        // Built at its exact size: `String(self[..<end]) + "…"` doubled the capacity to append three bytes, and
+        // every capped stack trace of a large report stayed in memory that way.
+        let kept = utf8[..<end]
+        return String(unsafeUninitializedCapacity: kept.count + 3) { buffer in
+            var count = buffer.initialize(fromContentsOf: kept)
+            for byte: UInt8 in [0xE2, 0x80, 0xA6] {  // U+2026 HORIZONTAL ELLIPSIS
+                buffer[count] = byte
+                count += 1
+            }
+            return count
+        }
     }
 
     private func isCharacterBoundary(_ index: String.Index) -> Bool {
