@@ -1,24 +1,6 @@
 import BuildTriageCore
 
-/// A build group in its batch, as analyzers walk them.
-struct GroupRef {
-    var batch: BuildBatch
-    var batchPath: String
-    var group: BuildGroup
-    var identifier: String
-    var status: OpenEnum<StatusType>? { group.currentBuildSummary?.buildStatus }
-}
-
 extension AnalysisContext {
-    /// Every build group of every batch, with a current status.
-    var groups: [GroupRef] {
-        batches.flatMap { batch in
-            (batch.value.buildGroups ?? []).compactMap { group in
-                group.identifier.map { GroupRef(batch: batch.value, batchPath: batch.path, group: group, identifier: $0) }
-            }
-        }
-    }
-
     /// The target a group's findings count against: the pipeline stage that ran its build, else its batch.
     func target(of ref: GroupRef) -> Target {
         if let id = ref.group.currentBuildSummary?.arn.flatMap(AnalysisContext.buildID(fromARN:)), let stage = stage(ofBuildID: id) {

@@ -206,6 +206,12 @@ struct Rules: ParsableCommand {
 /// Writing a report: to standard output, or to a file.
 enum Output {
     static func write(_ report: TriageReport, format: OutputFormat, to path: String?) throws {
+        if format == .json, path == nil {
+            // Streamed: a large report is written as it is encoded, never held whole.
+            JSONReporter().write(report) { chunk in FileHandle.standardOutput.write(Data(chunk)) }
+            echoDiagnostics(of: report)
+            return
+        }
         let color = format == .text && path == nil && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
         var text = format.reporter.render(report, options: RenderOptions(color: color))
         if !text.hasSuffix("\n") { text += "\n" }

@@ -11,7 +11,8 @@ public enum Category: String, Codable, Hashable, Sendable, CaseIterable, Compara
     case ignored
 
     /// Order for reports: what needs a person first.
-    public var rank: Int { Self.allCases.firstIndex(of: self)! }
+    public var rank: Int { Self.rankByCase[self]! }
+    private static let rankByCase = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
     public static func < (lhs: Category, rhs: Category) -> Bool { lhs.rank < rhs.rank }
 }
 

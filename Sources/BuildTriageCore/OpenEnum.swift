@@ -17,7 +17,7 @@ public enum OpenEnum<Known: KnownValues>: Hashable, Sendable, CustomStringConver
     }
 
     /// The value exactly as it appeared in the input.
-    public var rawValue: String {
+    @inlinable public var rawValue: String {
         switch self {
         case .known(let value): value.rawValue
         case .unknown(let raw): raw
@@ -25,7 +25,7 @@ public enum OpenEnum<Known: KnownValues>: Hashable, Sendable, CustomStringConver
     }
 
     /// The known case, or nil for a value outside the model.
-    public var known: Known? {
+    @inlinable public var known: Known? {
         if case .known(let value) = self { return value }
         return nil
     }
@@ -47,11 +47,12 @@ extension OpenEnum: Codable {
     }
 }
 
-/// `status == .failed` for an optional open value: false when absent or unknown.
-public func == <Known: KnownValues>(lhs: OpenEnum<Known>?, rhs: Known) -> Bool {
+/// `status == .failed` for an optional open value: false when absent or unknown. Inlinable, so that callers in
+/// other modules get it specialized (the generic version cost ~2k instructions a comparison).
+@inlinable public func == <Known: KnownValues>(lhs: OpenEnum<Known>?, rhs: Known) -> Bool {
     lhs?.known == rhs
 }
 
-public func != <Known: KnownValues>(lhs: OpenEnum<Known>?, rhs: Known) -> Bool {
+@inlinable public func != <Known: KnownValues>(lhs: OpenEnum<Known>?, rhs: Known) -> Bool {
     lhs?.known != rhs
 }

@@ -11,6 +11,44 @@ extension StringProtocol {
     /// The first `limit` lines (as `split(whereSeparator: \.isNewline)` cuts them: empty lines left out) for which
     /// `keep` holds, found without splitting the rest of the text.
     package func firstLines(_ limit: Int, where keep: (SubSequence) -> Bool) -> [SubSequence] {
+        // Newline characters (`\n`, `\r`, `\r\n`, VT, FF, NEL, U+2028, U+2029) are always grapheme boundaries,
+        // so the UTF-8 bytes can be scanned directly: the same cuts, without walking Characters.
+        let base = utf8.startIndex
+        let found: [SubSequence]? = utf8.withContiguousStorageIfAvailable { bytes in
+            var found: [SubSequence] = []
+            func cut(_ from: Int, _ to: Int) {
+                guard from < to else { return }
+                let line = self[utf8.index(base, offsetBy: from)..<utf8.index(base, offsetBy: to)]
+                if keep(line) { found.append(line) }
+            }
+            var start = 0
+            var index = 0
+            let count = bytes.count
+            while index < count, found.count < limit {
+                let byte = bytes[index]
+                var length = 0
+                if byte >= 0x0A, byte <= 0x0D {
+                    length = byte == 0x0D && index + 1 < count && bytes[index + 1] == 0x0A ? 2 : 1
+                } else if byte == 0xC2, index + 1 < count, bytes[index + 1] == 0x85 {
+                    length = 2
+                } else if byte == 0xE2, index + 2 < count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9 {
+                    length = 3
+                }
+                if length > 0 {
+                    cut(start, index)
+                    index += length
+                    start = index
+                } else {
+                    index += 1
+                }
+            }
+            if found.count < limit { cut(start, count) }
+            return found
+        }
+        return found ?? firstLinesByCharacter(limit, where: keep)
+    }
+
+    private func firstLinesByCharacter(_ limit: Int, where keep: (SubSequence) -> Bool) -> [SubSequence] {
         var found: [SubSequence] = []
         var start = startIndex
         while found.count < limit, start < endIndex {
@@ -28,7 +66,17 @@ extension String {
         guard utf8.count > maxBytes else { return self }
         var end = utf8.index(utf8.startIndex, offsetBy: maxBytes)
         while end > startIndex, !isCharacterBoundary(end) { end = utf8.index(before: end) }
-        return String(self[..<end]) + "…"
+        // Built at its exact size: `String(self[..<end]) + "…"` doubled the capacity to append three bytes, and
+        // every capped stack trace of a large report stayed in memory that way.
+        let kept = utf8[..<end]
+        return String(unsafeUninitializedCapacity: kept.count + 3) { buffer in
+            var count = buffer.initialize(fromContentsOf: kept)
+            for byte: UInt8 in [0xE2, 0x80, 0xA6] {  // U+2026 HORIZONTAL ELLIPSIS
+                buffer[count] = byte
+                count += 1
+            }
+            return count
+        }
     }
 
     private func isCharacterBoundary(_ index: String.Index) -> Bool {

@@ -31,6 +31,29 @@ public struct Timestamp: Hashable, Sendable, Comparable, CustomStringConvertible
         let minute = millisOfDay / 60_000 % 60
         let second = millisOfDay / 1000 % 60
         let millis = millisOfDay % 1000
+        if (0...9999).contains(year) {
+            // The common case, without interpolation: `yyyy-MM-ddTHH:mm:ss.SSSZ` written digit by digit.
+            return String(unsafeUninitializedCapacity: 24) { buffer in
+                var position = 0
+                func digits(_ value: Int, _ width: Int) {
+                    var divisor = 1
+                    for _ in 1..<width { divisor *= 10 }
+                    while divisor > 0 {
+                        buffer[position] = UInt8(ascii: "0") + UInt8(value / divisor % 10)
+                        position += 1
+                        divisor /= 10
+                    }
+                }
+                func literal(_ character: Unicode.Scalar) {
+                    buffer[position] = UInt8(ascii: character)
+                    position += 1
+                }
+                digits(year, 4); literal("-"); digits(month, 2); literal("-"); digits(day, 2); literal("T")
+                digits(hour, 2); literal(":"); digits(minute, 2); literal(":"); digits(second, 2); literal(".")
+                digits(millis, 3); literal("Z")
+                return position
+            }
+        }
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(millis, 3))Z"
     }
 

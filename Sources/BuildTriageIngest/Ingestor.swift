@@ -2,6 +2,12 @@ public import BuildTriageCore
 public import Foundation
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// Reads every input of a run: files, directories (walked recursively, hidden entries skipped) and `-` for
 /// standard input. Each input's kind is decided from its content. An input that cannot be read becomes a
 /// record with `status: error` and a one-line diagnostic; the others are read all the same.
@@ -89,21 +95,37 @@ public struct Ingestor: Sendable {
             return .failure(IngestError("no such file or directory"))
         }
         guard isDirectory.boolValue else { return .success([path]) }
-        let base = URL(fileURLWithPath: path)
-        guard
-            let walker = FileManager.default.enumerator(
-                at: base, includingPropertiesForKeys: [.isRegularFileKey, .isSymbolicLinkKey],
-                options: [.skipsHiddenFiles])
-        else { return .failure(IngestError("cannot list the directory")) }
+        // A POSIX walk (FileManager's enumerator and resource values cost ~250k instructions a file): names that
+        // start with `.` are skipped, directories are entered, symbolic links are not followed into directories
+        // but count when they point to a regular file; files the walk cannot open are left out.
+        guard let top = opendir(path) else { return .failure(IngestError("cannot list the directory")) }
+        closedir(top)
         var files: [String] = []
         let prefix = path.hasSuffix("/") ? path : path + "/"
-        let basePath = base.standardizedFileURL.path
-        for case let url as URL in walker {
-            let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .isSymbolicLinkKey])
-            guard values?.isRegularFile == true || (values?.isSymbolicLink == true && Self.isRegularFile(url.path)) else { continue }
-            let full = url.standardizedFileURL.path
-            let relative = full.hasPrefix(basePath + "/") ? String(full.dropFirst(basePath.count + 1)) : url.lastPathComponent
-            files.append(prefix + relative)
+        var pending = [""]  // directories still to list, relative to `prefix`; one open at a time
+        while let relative = pending.popLast() {
+            guard let directory = opendir(prefix + relative) else { continue }
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+                }
+                guard !name.hasPrefix(".") else { continue }
+                let child = relative + name
+                let full = prefix + child
+                var status = stat()
+                guard lstat(full, &status) == 0 else { continue }
+                switch status.st_mode & S_IFMT {
+                case S_IFREG:
+                    files.append(full)
+                case S_IFDIR:
+                    pending.append(child + "/")
+                case S_IFLNK:
+                    if Self.isRegularFile(full) { files.append(full) }
+                default:
+                    break
+                }
+            }
         }
         return .success(files.sorted())
     }

@@ -1,9 +1,9 @@
 public import BuildTriageCore
-import Foundation
 
 /// The machine-readable report (DECISIONS.md, schemaVersion 1; `Schemas/report-v1.schema.json`): the
-/// `TriageReport` encoded with sorted keys, pretty-printed, slashes unescaped, nil members omitted, and a
-/// trailing newline.
+/// `TriageReport` as `JSONEncoder` encodes it with sorted keys, pretty-printed, slashes unescaped, nil members
+/// omitted, and a trailing newline — written by `JSONReportWriter`, which produces the same bytes without
+/// building them all in memory first.
 public struct JSONReporter: Reporter {
     /// `--format json`.
     public static let format = OutputFormat.json
@@ -13,14 +13,19 @@ public struct JSONReporter: Reporter {
 
     /// Renders the whole report (pure: same report and options, same text).
     public func render(_ report: TriageReport, options: RenderOptions) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        do {
-            return String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
-        } catch {
-            // Unreachable with the report's types (no non-finite numbers are encoded as numbers); still
-            // valid JSON that names the problem rather than a crash.
-            return "{\n  \"error\" : \"the report could not be encoded\",\n  \"schemaVersion\" : \(report.schemaVersion)\n}\n"
+        var writer = JSONReportWriter()
+        writer.write(report)
+        writer.finish()
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    /// The same bytes as `render`, handed to `sink` in chunks of about `chunkBytes` as they are written, so that a
+    /// large report is never held whole in memory.
+    public func write(_ report: TriageReport, chunkBytes: Int = 1 << 20, to sink: (UnsafeRawBufferPointer) -> Void) {
+        withoutActuallyEscaping(sink) { sink in
+            var writer = JSONReportWriter(chunkBytes: chunkBytes, sink: sink)
+            writer.write(report)
+            writer.finish()
         }
     }
 }

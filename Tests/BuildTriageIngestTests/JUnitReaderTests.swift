@@ -149,6 +149,17 @@ struct JUnitReaderTests {
         #expect(flaky.reruns.first?.message == "expected: <1> but was: <0>")
     }
 
+    /// Enough plain passes for the radix sort (small reports use the comparison sort): sorted, and each one found.
+    @Test func manyPassedIdentitiesAreSorted() throws {
+        let names = (0..<5000).map { "t\($0 * 7919 % 5000)" }
+        let cases = names.map { #"<testcase classname="pkg.\#($0.count)C" name="\#($0)"/>"# }.joined()
+        let report = try JUnitReader.read(bytes: Array("<testsuite name=\"s\">\(cases)</testsuite>".utf8))
+        #expect(report.passedIdentities.count == 5000)
+        #expect(report.passedIdentities == report.passedIdentities.sorted())
+        for name in names.prefix(50) { #expect(report.passed("pkg.\(name.count)C.\(name)")) }
+        #expect(!report.passed("pkg.C.missing"))
+    }
+
     // MARK: Structure
 
     @Test func nestedSuites() throws {

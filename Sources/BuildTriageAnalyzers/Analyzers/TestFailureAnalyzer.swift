@@ -39,20 +39,21 @@ struct TestFailureAnalyzer: Analyzer {
                     !context.passedElsewhere(id, sourceVersion: version, excluding: report.path)
                 else { continue }
                 let failure = testCase.failure
+                let headline = failure?.headline
                 var lines = [EvidenceLine(
                     path: report.path, line: testCase.reportLine,
-                    text: "\(id) \(testCase.outcome == .errored ? "errored" : "failed")\(failure?.type.map { " (\($0))" } ?? "")\(failure?.headline.map { ": \($0)" } ?? "")")]
+                    text: "\(id) \(testCase.outcome == .errored ? "errored" : "failed")\(failure?.type.map { " (\($0))" } ?? "")\(headline.map { ": \($0)" } ?? "")")]
                 if let file = testCase.file {
                     lines.append(EvidenceLine(path: file, line: testCase.line, text: "test source"))
                 }
                 for detail in (failure?.details ?? "").firstLines(Self.detailLines, where: { !$0.trimmedWhitespace.isEmpty }).map({ $0.trimmedWhitespace })
-                where String(detail) != failure?.headline {
+                where String(detail) != headline {
                     lines.append(EvidenceLine(path: report.path, line: testCase.reportLine, text: String(detail)))
                 }
                 let attempts = testCase.reruns.isEmpty ? "" : " in all \(testCase.reruns.count + 1) attempts"
                 findings.append(Finding(
                     analyzer: Self.description.id, category: .testFailure, subject: Subject(.test, id),
-                    message: "\(id) \(testCase.outcome == .errored ? "errored" : "failed")\(attempts)\(failure?.headline.map { ": \($0)" } ?? "")",
+                    message: "\(id) \(testCase.outcome == .errored ? "errored" : "failed")\(attempts)\(headline.map { ": \($0)" } ?? "")",
                     evidence: lines, target: target, scope: scope))
             }
         }

@@ -86,10 +86,40 @@ public enum AnalysisEngine {
             let best = candidates.min { ($0.subject == root ? 0 : 1, $0.category) < ($1.subject == root ? 0 : 1, $1.category) }
             result[index].rootCause = best?.id
         }
-        return result.sorted { lhs, rhs in
-            let left = (lhs.target?.kind.rawValue ?? "~", lhs.target?.id ?? "", lhs.category.rank, lhs.subject.kind.rawValue, lhs.subject.id, lhs.id)
-            let right = (rhs.target?.kind.rawValue ?? "~", rhs.target?.id ?? "", rhs.category.rank, rhs.subject.kind.rawValue, rhs.subject.id, rhs.id)
-            return left < right
+        // Keys computed once per finding, compared in place (copying a tuple of five Strings per comparison cost
+        // more than comparing them).
+        let keys = result.map(SortKey.init)
+        let order = keys.withUnsafeBufferPointer { keys in
+            result.indices.sorted { SortKey.precedes(keys[$0], keys[$1]) }
+        }
+        return order.map { result[$0] }
+    }
+
+    /// (target kind, target id, category rank, subject kind, subject id, finding id), compared as a tuple.
+    private struct SortKey {
+        let targetKind: String
+        let targetID: String
+        let rank: Int
+        let subjectKind: String
+        let subjectID: String
+        let id: String
+
+        init(_ finding: Finding) {
+            targetKind = finding.target?.kind.rawValue ?? "~"
+            targetID = finding.target?.id ?? ""
+            rank = finding.category.rank
+            subjectKind = finding.subject.kind.rawValue
+            subjectID = finding.subject.id
+            id = finding.id
+        }
+
+        static func precedes(_ lhs: borrowing SortKey, _ rhs: borrowing SortKey) -> Bool {
+            if lhs.targetKind != rhs.targetKind { return lhs.targetKind < rhs.targetKind }
+            if lhs.targetID != rhs.targetID { return lhs.targetID < rhs.targetID }
+            if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
+            if lhs.subjectKind != rhs.subjectKind { return lhs.subjectKind < rhs.subjectKind }
+            if lhs.subjectID != rhs.subjectID { return lhs.subjectID < rhs.subjectID }
+            return lhs.id < rhs.id
         }
     }
 }

@@ -119,8 +119,10 @@ public struct DecisionEngine: Sendable {
 
     /// One sentence naming the strongest findings.
     static func summary(of findings: [Finding]) -> String {
-        let ordered = findings.sorted { $0.category < $1.category }
-        let shown = ordered.prefix(3).map { "\($0.category.rawValue): \($0.message)" }
+        // A stable sort of indices: the same order as sorting the findings, without copying them (a run with
+        // thousands of failing tests has them all under one target).
+        let ordered = findings.indices.sorted { findings[$0].category < findings[$1].category }
+        let shown = ordered.prefix(3).map { "\(findings[$0].category.rawValue): \(findings[$0].message)" }
         let more = ordered.count > 3 ? " (+\(ordered.count - 3) more)" : ""
         return shown.joined(separator: "; ") + more
     }

@@ -38,6 +38,8 @@ public struct AnalysisContext: Sendable {
     public let reports: [Sourced<CodeBuildReport>]
     /// Findings of the analyzers that ran before (fallback analyzers see the primary ones).
     public var priorFindings: [Finding] = []
+    /// Every build group of every batch (those with an identifier), computed once: most analyzers walk them.
+    package let groups: [GroupRef]
 
     private let buildIndex: [String: Int]
     /// batch target → index in `batches` (the first batch with that target)
@@ -91,6 +93,11 @@ public struct AnalysisContext: Sendable {
         self.logs = logs
         self.testCases = testCases
         self.reports = reports
+        self.groups = self.batches.flatMap { batch in
+            (batch.value.buildGroups ?? []).compactMap { group in
+                group.identifier.map { GroupRef(batch: batch.value, batchPath: batch.path, group: group, identifier: $0) }
+            }
+        }
 
         var buildIndex: [String: Int] = [:]
         for (index, build) in self.builds.enumerated() {
@@ -177,7 +184,7 @@ public struct AnalysisContext: Sendable {
 
     /// Where the first occurrence of an ASCII `marker` ends in `value`: a byte search (called for every ARN of
     /// every batch, so `firstRange(of:)`'s Character comparisons showed in profiles).
-    private static func end(of marker: [UInt8], in value: String) -> String.Index? {
+    package static func end(of marker: [UInt8], in value: String) -> String.Index? {
         let utf8 = value.utf8
         let offset = utf8.withContiguousStorageIfAvailable { bytes -> Int? in
             guard bytes.count >= marker.count else { return nil }
@@ -369,5 +376,21 @@ public struct AnalysisContext: Sendable {
     ) -> String? {
         let names = Set(states.compactMap(\.value.pipelineName) + executions.compactMap(\.value.pipelineName) + definitions.compactMap(\.value.name))
         return names.count == 1 ? names.first : nil
+    }
+}
+
+/// A build group in its batch, as analyzers walk them.
+package struct GroupRef: Sendable {
+    package var batch: BuildBatch
+    package var batchPath: String
+    package var group: BuildGroup
+    package var identifier: String
+    package var status: OpenEnum<StatusType>? { group.currentBuildSummary?.buildStatus }
+
+    package init(batch: BuildBatch, batchPath: String, group: BuildGroup, identifier: String) {
+        self.batch = batch
+        self.batchPath = batchPath
+        self.group = group
+        self.identifier = identifier
     }
 }

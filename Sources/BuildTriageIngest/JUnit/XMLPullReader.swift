@@ -19,22 +19,40 @@ enum XMLNodeKind: Equatable, Sendable {
 
 /// A fixed set of names, matched against libxml2's interned UTF-8 names without creating Strings.
 struct XMLNameTable<Name: Sendable>: Sendable {
-    fileprivate let entries: [(bytes: [UInt8], name: Name)]
+    /// Every name's bytes followed by a NUL, one after another: compared as C strings, without copying an entry
+    /// (an array of arrays) for each comparison.
+    private let flat: [UInt8]
+    private let starts: [Int]
+    private let names: [Name]
 
     init(_ pairs: [(String, Name)]) {
-        entries = pairs.map { (Array($0.0.utf8), $0.1) }
+        var flat: [UInt8] = []
+        var starts: [Int] = []
+        for (text, _) in pairs {
+            starts.append(flat.count)
+            flat += Array(text.utf8) + [0]
+        }
+        self.flat = flat
+        self.starts = starts
+        names = pairs.map(\.1)
     }
 
     /// The name whose bytes equal the NUL-terminated `pointer`, if any.
     fileprivate func match(_ pointer: UnsafePointer<UInt8>) -> Name? {
-        let first = pointer[0]
-        for entry in entries where entry.bytes[0] == first {
-            var index = 1
-            let count = entry.bytes.count
-            while index < count, pointer[index] == entry.bytes[index] { index += 1 }
-            if index == count, pointer[index] == 0 { return entry.name }
+        let found: Int? = flat.withUnsafeBufferPointer { flat in
+            let first = pointer[0]
+            for (entry, start) in starts.enumerated() where flat[start] == first {
+                var index = 1
+                while true {
+                    let byte = flat[start &+ index]
+                    guard byte == pointer[index] else { break }
+                    if byte == 0 { return entry }
+                    index &+= 1
+                }
+            }
+            return nil
         }
-        return nil
+        return found.map { names[$0] }
     }
 }
 

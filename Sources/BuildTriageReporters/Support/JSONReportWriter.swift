@@ -1,0 +1,280 @@
+import BuildTriageCore
+
+/// Writes a `TriageReport` byte for byte as `JSONEncoder` with `[.sortedKeys, .prettyPrinted,
+/// .withoutEscapingSlashes]` does on Linux (keys in UTF-8 byte order, two-space indent, `"key" : value`, empty
+/// containers as `[\n\n<indent>]`, nil members omitted), but straight into a byte buffer: no intermediate tree, and
+/// the bytes can be handed out in chunks as they are written. `JSONReporterTests` compares the two on a report with
+/// every member set.
+struct JSONReportWriter {
+    private(set) var bytes: [UInt8] = []
+    /// Whether the container being written has no member yet, one entry per open container.
+    private var empty: [Bool] = []
+    private let sink: ((UnsafeRawBufferPointer) -> Void)?
+    private let chunkBytes: Int
+
+    /// Without a sink the whole report stays in `bytes`; with one, `bytes` is handed to it every `chunkBytes`.
+    init(chunkBytes: Int = 1 << 20, sink: ((UnsafeRawBufferPointer) -> Void)? = nil) {
+        self.sink = sink
+        self.chunkBytes = chunkBytes
+        bytes.reserveCapacity(sink == nil ? 1 << 16 : chunkBytes + 4096)
+    }
+
+    mutating func finish() {
+        bytes.append(0x0A)
+        flush(force: true)
+    }
+
+    private mutating func flush(force: Bool = false) {
+        guard let sink, force || bytes.count >= chunkBytes else { return }
+        bytes.withUnsafeBytes { sink($0) }
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: Structure
+
+    private mutating func indent() {
+        for _ in 0..<empty.count { bytes.append(0x20); bytes.append(0x20) }
+    }
+
+    private mutating func open(_ bracket: UInt8) {
+        bytes.append(bracket)
+        empty.append(true)
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        let wasEmpty = empty.removeLast()
+        bytes.append(0x0A)
+        if wasEmpty { bytes.append(0x0A) }
+        indent()
+        bytes.append(bracket)
+        flush()
+    }
+
+    /// Starts the next member or element of the open container.
+    private mutating func next() {
+        if empty[empty.count - 1] {
+            empty[empty.count - 1] = false
+        } else {
+            bytes.append(0x2C)
+        }
+        bytes.append(0x0A)
+        indent()
+    }
+
+    private mutating func key(_ name: StaticString) {
+        next()
+        bytes.append(0x22)
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: [0x22, 0x20, 0x3A, 0x20])
+    }
+
+    private mutating func object(_ body: (inout JSONReportWriter) -> Void) {
+        open(0x7B)
+        body(&self)
+        close(0x7D)
+    }
+
+    private mutating func array<C: Collection>(_ elements: C, _ element: (inout JSONReportWriter, C.Element) -> Void) {
+        open(0x5B)
+        for value in elements {
+            next()
+            element(&self, value)
+        }
+        close(0x5D)
+    }
+
+    // MARK: Scalars
+
+    private mutating func string(_ value: String) {
+        bytes.append(0x22)
+        var value = value
+        value.withUTF8 { utf8 in
+            var runStart = 0
+            for index in 0..<utf8.count {
+                let byte = utf8[index]
+                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+                if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
+                runStart = index + 1
+                bytes.append(0x5C)
+                switch byte {
+                case 0x22: bytes.append(0x22)
+                case 0x5C: bytes.append(0x5C)
+                case 0x08: bytes.append(UInt8(ascii: "b"))
+                case 0x0C: bytes.append(UInt8(ascii: "f"))
+                case 0x0A: bytes.append(UInt8(ascii: "n"))
+                case 0x0D: bytes.append(UInt8(ascii: "r"))
+                case 0x09: bytes.append(UInt8(ascii: "t"))
+                default:
+                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                    bytes.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+                }
+            }
+            if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+        }
+        bytes.append(0x22)
+    }
+
+    private mutating func int(_ value: Int) {
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    private mutating func bool(_ value: Bool) {
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
+    private mutating func member(_ name: StaticString, _ value: String?) {
+        guard let value else { return }
+        key(name)
+        string(value)
+    }
+
+    private mutating func member(_ name: StaticString, _ value: Int?) {
+        guard let value else { return }
+        key(name)
+        int(value)
+    }
+
+    private mutating func member(_ name: StaticString, _ value: Bool?) {
+        guard let value else { return }
+        key(name)
+        bool(value)
+    }
+
+    private mutating func member(_ name: StaticString, _ values: [String]?) {
+        guard let values else { return }
+        key(name)
+        array(values) { $0.string($1) }
+    }
+
+    // MARK: The report's types (members in UTF-8 key order)
+
+    mutating func write(_ report: TriageReport) {
+        object { w in
+            w.member("diagnostics", report.diagnostics)
+            w.key("findings")
+            w.array(report.findings) { $0.write($1) }
+            w.key("inputs")
+            w.array(report.inputs) { $0.write($1) }
+            w.key("recommendations")
+            w.array(report.recommendations) { $0.write($1) }
+            w.member("schemaVersion", report.schemaVersion)
+            w.key("tests")
+            w.write(report.tests)
+            w.key("timeline")
+            w.array(report.timeline) { $0.write($1) }
+            w.member("verdict", report.verdict.rawValue)
+        }
+    }
+
+    private mutating func write(_ input: InputRecord) {
+        object { w in
+            w.member("column", input.column)
+            w.member("diagnostic", input.diagnostic)
+            w.member("kind", input.kind.rawValue)
+            w.member("line", input.line)
+            w.member("path", input.path)
+            w.member("status", input.status.rawValue)
+        }
+    }
+
+    private mutating func write(_ counts: TestCounts) {
+        object { w in
+            w.member("errored", counts.errored)
+            w.member("failed", counts.failed)
+            w.member("flaky", counts.flaky)
+            w.member("passed", counts.passed)
+            w.member("skipped", counts.skipped)
+            w.member("total", counts.total)
+        }
+    }
+
+    private mutating func write(_ finding: Finding) {
+        object { w in
+            w.member("analyzer", finding.analyzer)
+            w.member("category", finding.category.rawValue)
+            w.key("evidence")
+            w.array(finding.evidence) { $0.write($1) }
+            w.member("id", finding.id)
+            w.member("message", finding.message)
+            w.member("repeated", finding.repeated)
+            w.member("resolved", finding.resolved)
+            w.member("rootCause", finding.rootCause)
+            if let root = finding.rootSubject {
+                w.key("rootSubject")
+                w.write(root)
+            }
+            if let scope = finding.scope {
+                w.key("scope")
+                w.write(scope)
+            }
+            w.key("subject")
+            w.write(finding.subject)
+            if let target = finding.target {
+                w.key("target")
+                w.write(target)
+            }
+        }
+    }
+
+    private mutating func write(_ line: EvidenceLine) {
+        object { w in
+            w.member("line", line.line)
+            w.member("path", line.path)
+            w.member("text", line.text)
+        }
+    }
+
+    private mutating func write(_ subject: Subject) {
+        object { w in
+            w.member("id", subject.id)
+            w.member("kind", subject.kind.rawValue)
+        }
+    }
+
+    private mutating func write(_ target: Target) {
+        object { w in
+            w.member("id", target.id)
+            w.member("kind", target.kind.rawValue)
+            w.member("pipelineExecutionId", target.pipelineExecutionId)
+            w.member("pipelineName", target.pipelineName)
+            w.member("stageName", target.stageName)
+        }
+    }
+
+    private mutating func write(_ recommendation: Recommendation) {
+        object { w in
+            w.member("action", recommendation.action.rawValue)
+            w.member("attempts", recommendation.attempts)
+            w.member("blockedBy", recommendation.blockedBy)
+            if let request = recommendation.cliInputJson {
+                w.key("cliInputJson")
+                w.object { w in
+                    for name in request.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                        w.next()
+                        w.string(name)
+                        w.bytes.append(contentsOf: [0x20, 0x3A, 0x20])
+                        w.string(request[name]!)
+                    }
+                }
+            }
+            w.member("command", recommendation.command)
+            w.member("findings", recommendation.findings)
+            w.member("reason", recommendation.reason)
+            w.member("shell", recommendation.shell)
+            w.key("target")
+            w.write(recommendation.target)
+        }
+    }
+
+    private mutating func write(_ entry: TimelineEntry) {
+        object { w in
+            w.member("dependsOn", entry.dependsOn)
+            w.member("end", entry.end?.iso8601)
+            w.member("lane", entry.lane.rawValue)
+            w.member("name", entry.name)
+            w.member("owner", entry.owner)
+            w.member("start", entry.start?.iso8601)
+            w.member("status", entry.status)
+        }
+    }
+}
