@@ -216,19 +216,25 @@ private struct JUnitStreamParser {
             values.sort()
             return
         }
-        var scratch = [UInt64](repeating: 0, count: values.count)
+        // Sorted in an exact-size copy: `values` grew by doubling and may hold twice its count (4 MB unused on
+        // half a million identities, kept for the rest of the run otherwise).
+        let count = values.count
+        var sorted = [UInt64](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = values.withUnsafeBufferPointer { buffer.initialize(fromContentsOf: $0) }
+        }
+        values = []
+        var scratch = [UInt64](repeating: 0, count: count)
         // All eight histograms in one pass, then one scatter a byte.
         let counts = UnsafeMutablePointer<Int>.allocate(capacity: 8 * 256)
         defer { counts.deallocate() }
         counts.initialize(repeating: 0, count: 8 * 256)
-        values.withUnsafeMutableBufferPointer { source in
+        sorted.withUnsafeMutableBufferPointer { source in
             scratch.withUnsafeMutableBufferPointer { target in
                 for value in source {
                     for pass in 0..<8 { counts[pass &* 256 &+ Int(truncatingIfNeeded: value >> UInt64(pass &* 8)) & 0xFF] &+= 1 }
                 }
                 var from = source.baseAddress!
                 var to = target.baseAddress!
-                let count = source.count
                 for pass in 0..<8 {
                     let histogram = counts + pass * 256
                     var offset = 0
@@ -249,6 +255,7 @@ private struct JUnitStreamParser {
                 // Eight passes: the sorted values are back in `source`.
             }
         }
+        values = sorted
     }
 
     private mutating func startElement() throws(IngestError) {
@@ -308,10 +315,11 @@ private struct JUnitStreamParser {
         capture.text.removeAll(keepingCapacity: true)
         capture.stackTraceDepth = nil
         // A little over the cap, so that `capped(bytes:)` sees the cut and marks it.
-        capture.limit = (element == .skipped ? JUnitLimits.messageBytes : JUnitLimits.detailBytes) + 4
         if element == .systemOut || element == .systemErr {
+            capture.limit = JUnitLimits.outputBytes + 4
             capture.attributes.removeAll()
         } else {
+            capture.limit = (element == .skipped ? JUnitLimits.messageBytes : JUnitLimits.detailBytes) + 4
             reader.readAttributes(Attribute.table, into: &capture.attributes)
         }
     }
@@ -374,7 +382,7 @@ private struct JUnitStreamParser {
     }
 
     private static func append(_ text: [UInt8], to bytes: inout [UInt8]) {
-        let room = JUnitLimits.detailBytes + 4 - bytes.count
+        let room = JUnitLimits.outputBytes + 4 - bytes.count
         if room > 0 { bytes.append(contentsOf: text.prefix(room)) }
     }
 
@@ -423,8 +431,8 @@ private struct JUnitStreamParser {
                 failure: builder.error ?? builder.failure,
                 reruns: builder.reruns,
                 skippedMessage: builder.skippedMessage,
-                systemOut: builder.hasSystemOut ? Self.text(builder.systemOut)?.capped(bytes: JUnitLimits.detailBytes) : nil,
-                systemErr: builder.hasSystemErr ? Self.text(builder.systemErr)?.capped(bytes: JUnitLimits.detailBytes) : nil
+                systemOut: builder.hasSystemOut ? Self.text(builder.systemOut)?.capped(bytes: JUnitLimits.outputBytes) : nil,
+                systemErr: builder.hasSystemErr ? Self.text(builder.systemErr)?.capped(bytes: JUnitLimits.outputBytes) : nil
             )
         )
     }
