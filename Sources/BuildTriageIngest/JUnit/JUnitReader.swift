@@ -283,7 +283,7 @@ private struct JUnitStreamParser {
             suiteCount += 1
             if !empty {
                 reader.readAttributes(Attribute.table, into: &suiteAttributes)
-                let name = suiteAttributes.present[Attribute.name] ? suiteAttributes.bytes[Attribute.name] : nil
+                let name = suiteAttributes.present[Attribute.name] ? Array(suiteAttributes.bytes(Attribute.name)) : nil
                 suites.append(OpenSuite(depth: depth, name: name))
             }
         case .testcase:
@@ -440,14 +440,17 @@ private struct JUnitStreamParser {
     /// `TestIdentity.hash(TestIdentity.subjectID(...))` computed on the UTF-8 bytes, without building Strings.
     static func identityHash(attributes: borrowing XMLAttributeValues, suite: [UInt8]?) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        if !attributes.bytes[Attribute.classname].isEmpty {
-            mix(attributes.bytes[Attribute.classname], into: &hash)
+        let hasClassname = attributes.withBytes(Attribute.classname) { classname in
+            mix(classname, into: &hash)
+            return !classname.isEmpty
+        }
+        if hasClassname {
             mix(CollectionOfOne(UInt8(ascii: ".")), into: &hash)
         } else if let suite, !suite.isEmpty {
             mix(suite, into: &hash)
             mix(CollectionOfOne(UInt8(ascii: ".")), into: &hash)
         }
-        mix(attributes.bytes[Attribute.name], into: &hash)
+        attributes.withBytes(Attribute.name) { mix($0, into: &hash) }
         return hash
     }
 
