@@ -44,6 +44,12 @@ public enum JUnitReader {
     /// `1e-3`. nil when missing or unreadable (a bad time never fails a report).
     static func parseTime(_ text: String?) -> Double? {
         guard let text else { return nil }
+        // The common form (`0.043`: digits and dots only) is what the general path below would pass to
+        // `Double` unchanged: parsed directly, without filtering Characters.
+        if !text.isEmpty, text.utf8.allSatisfy({ ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: ".") }) {
+            guard let value = Double(text), value.isFinite else { return nil }
+            return value
+        }
         var characters = String(text.trimmedWhitespace).filter { $0 != " " && $0 != "\u{00A0}" && $0 != "\u{202F}" && $0 != "_" }
         if characters.hasSuffix("s"), !characters.hasSuffix("ms") { characters.removeLast() }
         let lastDot = characters.lastIndex(of: ".")
