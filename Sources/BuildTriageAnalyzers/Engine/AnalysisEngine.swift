@@ -38,10 +38,10 @@ public enum AnalysisEngine {
         for analyzer in AnalyzerRegistry.builtIn where type(of: analyzer).description.stage == .primary {
             if analyzer is KnowledgeBaseAnalyzer {
                 let (found, problems) = knowledgeBase.run(context)
-                findings += found
+                append(found, to: &findings)
                 diagnostics += problems
             } else {
-                findings += analyzer.analyze(context)
+                append(analyzer.analyze(context), to: &findings)
             }
         }
         if !configuration.plugins.isEmpty {
@@ -69,6 +69,15 @@ public enum AnalysisEngine {
         return AnalysisResult(
             findings: findings, recommendations: recommendations, verdict: Verdict(strongestOf: recommendations.map(\.action)),
             tests: tests, diagnostics: diagnostics)
+    }
+
+    /// Appends `found`, taking the array itself when there is nothing yet (no copy of thousands of findings).
+    private static func append(_ found: consuming [Finding], to findings: inout [Finding]) {
+        if findings.isEmpty {
+            findings = found
+        } else if !found.isEmpty {
+            findings += found
+        }
     }
 
     /// Unique ids, root causes resolved from root subjects, and a stable order (target, category, subject).
