@@ -1,9 +1,35 @@
 extension StringProtocol {
     /// The text without leading and trailing white space (spaces, tabs, line breaks).
     public var trimmedWhitespace: SubSequence {
+        if let range = asciiTrimmedRange() { return self[range] }
         guard let first = firstIndex(where: { !$0.isWhitespace }) else { return self[endIndex...] }
         let last = lastIndex(where: { !$0.isWhitespace })!
         return self[first...last]
+    }
+
+    /// The same bounds as `trimmedWhitespace`'s, found on the UTF-8 bytes when the white space cut off is ASCII
+    /// and the text kept starts and ends with an ASCII character that is not white space: those are character
+    /// boundaries (no grapheme cluster joins them to the white space next to them). nil otherwise (the
+    /// Character-by-Character path decides).
+    private func asciiTrimmedRange() -> Range<Index>? {
+        let offsets: Range<Int>?? = utf8.withContiguousStorageIfAvailable { bytes in
+            let end = bytes.count
+            var start = 0
+            while start < end, Self.isASCIISpace(bytes[start]) { start += 1 }
+            guard start < end, bytes[start] < 0x80 else { return nil }
+            var last = end - 1
+            while Self.isASCIISpace(bytes[last]) { last -= 1 }
+            guard bytes[last] < 0x80 else { return nil }
+            return start..<(last + 1)
+        }
+        guard let found = offsets, let range = found else { return nil }
+        let base = utf8.startIndex
+        return utf8.index(base, offsetBy: range.lowerBound)..<utf8.index(base, offsetBy: range.upperBound)
+    }
+
+    @inline(__always)
+    private static func isASCIISpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
     }
 }
 

@@ -353,8 +353,8 @@ struct JUnitReaderTests {
         #expect(kept.message?.dropLast().allSatisfy { $0 == "é" } == true)
         #expect(kept.details?.utf8.count ?? 0 <= JUnitLimits.detailBytes + 3)
         #expect(kept.details?.hasSuffix("…") == true)
-        #expect(failed.systemOut?.utf8.count ?? 0 <= JUnitLimits.detailBytes + 3)
-        #expect(failed.systemErr?.utf8.count ?? 0 <= JUnitLimits.detailBytes + 3)
+        #expect(failed.systemOut?.utf8.count ?? 0 <= JUnitLimits.outputBytes + 3)
+        #expect(failed.systemErr?.utf8.count ?? 0 <= JUnitLimits.outputBytes + 3)
         #expect(failed.skippedMessage?.utf8.count ?? 0 <= JUnitLimits.messageBytes + 3)
     }
 

@@ -26,10 +26,13 @@ struct BuildFailureAnalyzer: Analyzer {
         ])
 
     func analyze(_ context: AnalysisContext) -> [Finding] {
-        let explaining = context.priorFindings.filter { finding in
-            finding.resolved != true && ![.collateral, .stopped, .ignored].contains(finding.category)
+        // The subjects and scopes of the failures found so far, collected without copying the findings (a run
+        // with thousands of failing tests has as many).
+        var explained: Set<Subject> = []
+        for finding in context.priorFindings where finding.resolved != true && ![.collateral, .stopped, .ignored].contains(finding.category) {
+            explained.insert(finding.subject)
+            if let scope = finding.scope { explained.insert(scope) }
         }
-        let explained = Set(explaining.flatMap { [$0.subject] + [$0.scope].compactMap { $0 } })
         var findings: [Finding] = []
         var covered: Set<Subject> = []
 

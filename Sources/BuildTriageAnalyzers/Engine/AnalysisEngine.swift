@@ -38,22 +38,29 @@ public enum AnalysisEngine {
         for analyzer in AnalyzerRegistry.builtIn where type(of: analyzer).description.stage == .primary {
             if analyzer is KnowledgeBaseAnalyzer {
                 let (found, problems) = knowledgeBase.run(context)
-                findings += found
+                append(found, to: &findings)
                 diagnostics += problems
             } else {
-                findings += analyzer.analyze(context)
+                append(analyzer.analyze(context), to: &findings)
             }
         }
-        let builtInFindings = findings
-        for plugin in configuration.plugins {
-            let outcome = plugin.run(context, findings: builtInFindings)
-            findings += outcome.findings
-            diagnostics += outcome.diagnostics
+        if !configuration.plugins.isEmpty {
+            let builtInFindings = findings
+            for plugin in configuration.plugins {
+                let outcome = plugin.run(context, findings: builtInFindings)
+                findings += outcome.findings
+                diagnostics += outcome.diagnostics
+            }
         }
+        // The fallback analyzers see the findings so far; theirs are appended once the context lets go of the
+        // array, so that it is not copied (appending to a shared array copies it).
         context.priorFindings = findings
+        var fallbackFindings: [Finding] = []
         for analyzer in AnalyzerRegistry.builtIn where type(of: analyzer).description.stage == .fallback {
-            findings += analyzer.analyze(context)
+            fallbackFindings += analyzer.analyze(context)
         }
+        context.priorFindings = []
+        if !fallbackFindings.isEmpty { findings += fallbackFindings }
         findings = finalize(findings)
         let engine = DecisionEngine(retryBudget: configuration.retryBudget, retryOptions: configuration.retryOptions)
         let recommendations = engine.decide(context, findings: findings)
@@ -64,15 +71,24 @@ public enum AnalysisEngine {
             tests: tests, diagnostics: diagnostics)
     }
 
+    /// Appends `found`, taking the array itself when there is nothing yet (no copy of thousands of findings).
+    private static func append(_ found: consuming [Finding], to findings: inout [Finding]) {
+        if findings.isEmpty {
+            findings = found
+        } else if !found.isEmpty {
+            findings += found
+        }
+    }
+
     /// Unique ids, root causes resolved from root subjects, and a stable order (target, category, subject).
-    static func finalize(_ findings: [Finding]) -> [Finding] {
+    static func finalize(_ findings: consuming [Finding]) -> [Finding] {
         var seen: [String: Int] = [:]
-        var result = findings.map { finding -> Finding in
-            var finding = finding
-            let count = seen[finding.id, default: 0] + 1
-            seen[finding.id] = count
-            if count > 1 { finding.id += "#\(count)" }
-            return finding
+        // In place: the array is the caller's, moved in.
+        var result = findings
+        for index in result.indices {
+            let count = seen[result[index].id, default: 0] + 1
+            seen[result[index].id] = count
+            if count > 1 { result[index].id += "#\(count)" }
         }
         // Findings by subject and by scope, so that each root is a lookup rather than a scan of every finding.
         var bySubjectOrScope: [Subject: [Int]] = [:]
@@ -89,10 +105,26 @@ public enum AnalysisEngine {
         // Keys computed once per finding, compared in place (copying a tuple of five Strings per comparison cost
         // more than comparing them).
         let keys = result.map(SortKey.init)
-        let order = keys.withUnsafeBufferPointer { keys in
+        var order = keys.withUnsafeBufferPointer { keys in
             result.indices.sorted { SortKey.precedes(keys[$0], keys[$1]) }
         }
-        return order.map { result[$0] }
+        // Permuted in place, cycle by cycle (`order.map { result[$0] }` held two arrays of findings at once):
+        // position `i` receives the finding that was at `order[i]`.
+        for start in order.indices where order[start] != start {
+            let first = result[start]
+            var current = start
+            while true {
+                let next = order[current]
+                order[current] = current
+                if next == start {
+                    result[current] = first
+                    break
+                }
+                result[current] = result[next]
+                current = next
+            }
+        }
+        return result
     }
 
     /// (target kind, target id, category rank, subject kind, subject id, finding id), compared as a tuple.

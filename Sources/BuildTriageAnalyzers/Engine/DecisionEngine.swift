@@ -23,10 +23,11 @@ public struct DecisionEngine: Sendable {
     }
 
     public func decide(_ context: AnalysisContext, findings: [Finding]) -> [Recommendation] {
-        var byTarget: [Target: [Finding]] = [:]
-        for finding in findings {
+        // Indices into `findings`, not copies: a run with thousands of failing tests has them all under one target.
+        var byTarget: [Target: [Int]] = [:]
+        for (index, finding) in findings.enumerated() {
             let target = finding.target ?? (Self.isFailure(finding) ? AnalysisContext.jobTarget : nil)
-            if let target { byTarget[target, default: []].append(finding) }
+            if let target { byTarget[target, default: []].append(index) }
         }
         var targets = Set(byTarget.keys)
         for batch in context.batches { targets.insert(context.target(of: batch.value, path: batch.path)) }
@@ -37,7 +38,7 @@ public struct DecisionEngine: Sendable {
                 targets.insert(.stage(pipeline: state.value.pipelineName ?? "", stage: name, execution: execution.pipelineExecutionId))
             }
         }
-        return targets.sorted().map { decide($0, findings: byTarget[$0] ?? [], context: context) }
+        return targets.sorted().map { decide($0, indices: byTarget[$0] ?? [], of: findings, context: context) }
             .sorted { (Self.strength($0.action), $1.target) > (Self.strength($1.action), $0.target) }
     }
 
@@ -55,9 +56,10 @@ public struct DecisionEngine: Sendable {
         finding.resolved != true && ![.collateral, .stopped, .ignored].contains(finding.category)
     }
 
-    func decide(_ target: Target, findings: [Finding], context: AnalysisContext) -> Recommendation {
-        let ids = findings.map(\.id)
-        let active = findings.filter(Self.isFailure)
+    /// The recommendation for one target, from `all[indices]` (the target's findings, in order).
+    func decide(_ target: Target, indices: [Int], of all: [Finding], context: AnalysisContext) -> Recommendation {
+        let ids = indices.map { all[$0].id }
+        let active = indices.filter { Self.isFailure(all[$0]) }
         let state = Self.state(of: target, in: context, hasFailures: !active.isEmpty)
         let attempts = Self.priorAttempts(of: target, in: context)
         func recommendation(_ action: Action, _ reason: String, blockedBy: [String]? = nil, command: RetryCommand? = nil) -> Recommendation {
@@ -65,7 +67,7 @@ public struct DecisionEngine: Sendable {
                 action: action, target: target, reason: reason, blockedBy: blockedBy, command: command?.argv,
                 cliInputJson: command?.cliInputJson, shell: command?.shellLine, attempts: attempts > 0 ? attempts : nil, findings: ids)
         }
-        let summary = Self.summary(of: active)
+        let summary = Self.summary(of: active, in: all)
 
         // CodeBuild already retried this build on its own (`autoRetryConfig.nextAutoRetry`): when the retry is in
         // the inputs, it is the build to act on; this one is history (its findings are still reported).
@@ -80,10 +82,10 @@ public struct DecisionEngine: Sendable {
             if case .failed(let status) = state {
                 return recommendation(.investigate, "\(Self.describe(target)) is \(status), and nothing in the inputs says why: add its builds, reports or logs")
             }
-            let others = findings.isEmpty ? "" : " (only \(Set(findings.map(\.category.rawValue)).sorted().joined(separator: ", ")) findings)"
+            let others = indices.isEmpty ? "" : " (only \(Set(indices.map { all[$0].category.rawValue }).sorted().joined(separator: ", ")) findings)"
             return recommendation(.none, "nothing failed that calls for action\(others)")
         }
-        let categories = Set(active.map(\.category))
+        let categories = Set(active.map { all[$0].category })
         if categories.contains(.clientError) || categories.contains(.testFailure) {
             let what = categories.contains(.clientError) ? "a client or configuration error" : "failing tests"
             return recommendation(.fix, "\(what): a retry would fail the same way. \(summary)")
@@ -91,7 +93,7 @@ public struct DecisionEngine: Sendable {
         if categories.contains(.buildFailure) {
             return recommendation(.investigate, "the build failed and the evidence does not say why: \(summary)")
         }
-        if active.contains(where: { $0.category == .timeout && $0.repeated == true }) {
+        if active.contains(where: { all[$0].category == .timeout && all[$0].repeated == true }) {
             return recommendation(.investigate, "timed out again after an earlier attempt timed out: a retry is unlikely to help. \(summary)")
         }
         // Every failure is infrastructure, flaky or a first timeout: a retry is the answer, unless blocked.
@@ -118,10 +120,10 @@ public struct DecisionEngine: Sendable {
     }
 
     /// One sentence naming the strongest findings.
-    static func summary(of findings: [Finding]) -> String {
+    static func summary(of indices: [Int], in findings: [Finding]) -> String {
         // A stable sort of indices: the same order as sorting the findings, without copying them (a run with
         // thousands of failing tests has them all under one target).
-        let ordered = findings.indices.sorted { findings[$0].category < findings[$1].category }
+        let ordered = indices.sorted { findings[$0].category < findings[$1].category }
         let shown = ordered.prefix(3).map { "\(findings[$0].category.rawValue): \(findings[$0].message)" }
         let more = ordered.count > 3 ? " (+\(ordered.count - 3) more)" : ""
         return shown.joined(separator: "; ") + more

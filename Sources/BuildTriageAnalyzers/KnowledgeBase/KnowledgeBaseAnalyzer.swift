@@ -42,6 +42,8 @@ public struct KnowledgeBaseAnalyzer: Analyzer {
     public func run(_ context: AnalysisContext) -> (findings: [Finding], diagnostics: [String]) {
         var findings: [Finding] = []
         var diagnostics: [String] = []
+        // No log, no rule to apply: the built-in rules are not even parsed (RuleSet.builtIn() is lazy).
+        if context.logs.isEmpty { return (findings, diagnostics) }
         let keywordBytes = rules.rules.map { $0.keywords.map { Array($0.utf8) } }
         for log in context.logs {
             let (target, scope, _) = context.targetAndScope(forPath: log.path)

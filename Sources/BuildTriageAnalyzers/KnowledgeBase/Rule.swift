@@ -59,7 +59,27 @@ public struct RuleFileError: Error, Sendable, CustomStringConvertible {
 
 /// A set of rules loaded from YAML, and the matcher that applies them with a time bound per line.
 public struct RuleSet: Sendable {
-    public var rules: [Rule]
+    /// The rules, in order: the built-in ones first when this set includes them.
+    public var rules: [Rule] {
+        get { includesBuiltIn ? (ownRules.isEmpty ? Self.builtInRules : Self.builtInRules + ownRules) : ownRules }
+        set {
+            includesBuiltIn = false
+            ownRules = newValue
+        }
+    }
+
+    /// Whether the built-in rules precede `ownRules`: they are parsed on first use of `rules`, so that a run
+    /// without logs (the only inputs rules apply to) does not parse their YAML.
+    private var includesBuiltIn = false
+    private var ownRules: [Rule]
+    /// Parsed once per process, on first use.
+    private static let builtInRules: [Rule] = {
+        guard let url = Bundle.module.url(forResource: "transient", withExtension: "yml", subdirectory: "Rules"),
+            let text = try? String(contentsOf: url, encoding: .utf8),
+            let set = try? RuleSet(yaml: text, path: "built-in transient.yml")
+        else { return [] }
+        return set.rules
+    }()
 
     /// Longest line looked at: longer lines are matched on their first `maxLineBytes` bytes only.
     public static let maxLineBytes = 4096
@@ -69,15 +89,13 @@ public struct RuleSet: Sendable {
     public static let maxEvidence = 5
 
     public init(rules: [Rule]) {
-        self.rules = rules
+        ownRules = rules
     }
 
     /// The rules that ship with BuildTriage (transient and infrastructure log patterns).
     public static func builtIn() -> RuleSet {
-        guard let url = Bundle.module.url(forResource: "transient", withExtension: "yml", subdirectory: "Rules"),
-            let text = try? String(contentsOf: url, encoding: .utf8),
-            let set = try? RuleSet(yaml: text, path: "built-in transient.yml")
-        else { return RuleSet(rules: []) }
+        var set = RuleSet(rules: [])
+        set.includesBuiltIn = true
         return set
     }
 
@@ -119,7 +137,7 @@ public struct RuleSet: Sendable {
                 keywords: (entry.contains ?? []).map { $0.lowercased() },
                 matchExamples: entry.examples?.match ?? [], noMatchExamples: entry.examples?.noMatch ?? []))
         }
-        self.rules = rules
+        ownRules = rules
     }
 
     /// Nested quantifiers (`(a+)+`, `(.*)*`) backtrack exponentially: refused when the file is loaded (the

@@ -75,8 +75,11 @@ public struct TestFailure: Codable, Hashable, Sendable {
 public enum JUnitLimits {
     /// Bytes kept of a `message` attribute.
     public static let messageBytes = 1024
-    /// Bytes kept of a failure's text (stack trace) or of a test's `system-out` / `system-err`.
+    /// Bytes kept of a failure's text (stack trace).
     public static let detailBytes = 2048
+    /// Bytes kept of a test's `system-out` / `system-err` (no analyzer or reporter reads them: only the beginning
+    /// is kept, for plugins that look at the model).
+    public static let outputBytes = 1024
     /// Rerun elements kept per testcase (the rest are counted, not kept).
     public static let rerunsKept = 16
 }

@@ -44,6 +44,12 @@ public enum JUnitReader {
     /// `1e-3`. nil when missing or unreadable (a bad time never fails a report).
     static func parseTime(_ text: String?) -> Double? {
         guard let text else { return nil }
+        // The common form (`0.043`: digits and dots only) is what the general path below would pass to
+        // `Double` unchanged: parsed directly, without filtering Characters.
+        if !text.isEmpty, text.utf8.allSatisfy({ ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: ".") }) {
+            guard let value = Double(text), value.isFinite else { return nil }
+            return value
+        }
         var characters = String(text.trimmedWhitespace).filter { $0 != " " && $0 != "\u{00A0}" && $0 != "\u{202F}" && $0 != "_" }
         if characters.hasSuffix("s"), !characters.hasSuffix("ms") { characters.removeLast() }
         let lastDot = characters.lastIndex(of: ".")
@@ -216,19 +222,25 @@ private struct JUnitStreamParser {
             values.sort()
             return
         }
-        var scratch = [UInt64](repeating: 0, count: values.count)
+        // Sorted in an exact-size copy: `values` grew by doubling and may hold twice its count (4 MB unused on
+        // half a million identities, kept for the rest of the run otherwise).
+        let count = values.count
+        var sorted = [UInt64](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = values.withUnsafeBufferPointer { buffer.initialize(fromContentsOf: $0) }
+        }
+        values = []
+        var scratch = [UInt64](repeating: 0, count: count)
         // All eight histograms in one pass, then one scatter a byte.
         let counts = UnsafeMutablePointer<Int>.allocate(capacity: 8 * 256)
         defer { counts.deallocate() }
         counts.initialize(repeating: 0, count: 8 * 256)
-        values.withUnsafeMutableBufferPointer { source in
+        sorted.withUnsafeMutableBufferPointer { source in
             scratch.withUnsafeMutableBufferPointer { target in
                 for value in source {
                     for pass in 0..<8 { counts[pass &* 256 &+ Int(truncatingIfNeeded: value >> UInt64(pass &* 8)) & 0xFF] &+= 1 }
                 }
                 var from = source.baseAddress!
                 var to = target.baseAddress!
-                let count = source.count
                 for pass in 0..<8 {
                     let histogram = counts + pass * 256
                     var offset = 0
@@ -249,6 +261,7 @@ private struct JUnitStreamParser {
                 // Eight passes: the sorted values are back in `source`.
             }
         }
+        values = sorted
     }
 
     private mutating func startElement() throws(IngestError) {
@@ -276,7 +289,7 @@ private struct JUnitStreamParser {
             suiteCount += 1
             if !empty {
                 reader.readAttributes(Attribute.table, into: &suiteAttributes)
-                let name = suiteAttributes.present[Attribute.name] ? suiteAttributes.bytes[Attribute.name] : nil
+                let name = suiteAttributes.present[Attribute.name] ? Array(suiteAttributes.bytes(Attribute.name)) : nil
                 suites.append(OpenSuite(depth: depth, name: name))
             }
         case .testcase:
@@ -308,10 +321,11 @@ private struct JUnitStreamParser {
         capture.text.removeAll(keepingCapacity: true)
         capture.stackTraceDepth = nil
         // A little over the cap, so that `capped(bytes:)` sees the cut and marks it.
-        capture.limit = (element == .skipped ? JUnitLimits.messageBytes : JUnitLimits.detailBytes) + 4
         if element == .systemOut || element == .systemErr {
+            capture.limit = JUnitLimits.outputBytes + 4
             capture.attributes.removeAll()
         } else {
+            capture.limit = (element == .skipped ? JUnitLimits.messageBytes : JUnitLimits.detailBytes) + 4
             reader.readAttributes(Attribute.table, into: &capture.attributes)
         }
     }
@@ -374,7 +388,7 @@ private struct JUnitStreamParser {
     }
 
     private static func append(_ text: [UInt8], to bytes: inout [UInt8]) {
-        let room = JUnitLimits.detailBytes + 4 - bytes.count
+        let room = JUnitLimits.outputBytes + 4 - bytes.count
         if room > 0 { bytes.append(contentsOf: text.prefix(room)) }
     }
 
@@ -423,8 +437,8 @@ private struct JUnitStreamParser {
                 failure: builder.error ?? builder.failure,
                 reruns: builder.reruns,
                 skippedMessage: builder.skippedMessage,
-                systemOut: builder.hasSystemOut ? Self.text(builder.systemOut)?.capped(bytes: JUnitLimits.detailBytes) : nil,
-                systemErr: builder.hasSystemErr ? Self.text(builder.systemErr)?.capped(bytes: JUnitLimits.detailBytes) : nil
+                systemOut: builder.hasSystemOut ? Self.text(builder.systemOut)?.capped(bytes: JUnitLimits.outputBytes) : nil,
+                systemErr: builder.hasSystemErr ? Self.text(builder.systemErr)?.capped(bytes: JUnitLimits.outputBytes) : nil
             )
         )
     }
@@ -432,14 +446,17 @@ private struct JUnitStreamParser {
     /// `TestIdentity.hash(TestIdentity.subjectID(...))` computed on the UTF-8 bytes, without building Strings.
     static func identityHash(attributes: borrowing XMLAttributeValues, suite: [UInt8]?) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        if !attributes.bytes[Attribute.classname].isEmpty {
-            mix(attributes.bytes[Attribute.classname], into: &hash)
+        let hasClassname = attributes.withBytes(Attribute.classname) { classname in
+            mix(classname, into: &hash)
+            return !classname.isEmpty
+        }
+        if hasClassname {
             mix(CollectionOfOne(UInt8(ascii: ".")), into: &hash)
         } else if let suite, !suite.isEmpty {
             mix(suite, into: &hash)
             mix(CollectionOfOne(UInt8(ascii: ".")), into: &hash)
         }
-        mix(attributes.bytes[Attribute.name], into: &hash)
+        attributes.withBytes(Attribute.name) { mix($0, into: &hash) }
         return hash
     }
 
