@@ -18,9 +18,9 @@ public struct ExternalAnalyzer: Sendable {
     public static let maxOutputBytes = 16 * 1024 * 1024
     /// Findings kept from one plugin; the rest are dropped with a diagnostic.
     public static let maxFindings = 10_000
-    static let maxMessageCharacters = 2_000
+    static let maxMessageBytes = 2_000
     static let maxEvidenceLines = 20
-    static let maxEvidenceCharacters = 1_000
+    static let maxEvidenceBytes = 1_000
     static let maxIDCharacters = 1_024
     static let maxDiagnostics = 20
 
@@ -133,7 +133,7 @@ public struct ExternalAnalyzer: Sendable {
             }
         }
         let evidence = (proposed.evidence ?? []).prefix(Self.maxEvidenceLines).map { line in
-            EvidenceLine(path: line.path, line: line.line.flatMap { $0 > 0 ? $0 : nil }, text: Self.truncated(line.text, limit: Self.maxEvidenceCharacters))
+            EvidenceLine(path: line.path, line: line.line.flatMap { $0 > 0 ? $0 : nil }, text: line.text.capped(bytes: Self.maxEvidenceBytes))
         }
         var target = proposed.target
         var scope = proposed.scope
@@ -143,7 +143,7 @@ public struct ExternalAnalyzer: Sendable {
         }
         return .success(
             Finding(
-                analyzer: analyzer, category: proposed.category, subject: subject, message: Self.truncated(message, limit: Self.maxMessageCharacters),
+                analyzer: analyzer, category: proposed.category, subject: subject, message: message.capped(bytes: Self.maxMessageBytes),
                 evidence: Array(evidence), target: target, scope: scope, rootSubject: proposed.rootSubject, resolved: proposed.resolved,
                 repeated: proposed.repeated))
     }
@@ -213,16 +213,12 @@ public struct ExternalAnalyzer: Sendable {
         return isSnakeCase(result) ? result : nil
     }
 
-    /// One line, control characters replaced, at most `limit` characters.
+    /// One line, control characters replaced, at most `limit` bytes of UTF-8 (`capped(bytes:)`).
     static func oneLine(_ text: String, limit: Int) -> String {
         let flat = String(
             String.UnicodeScalarView(
                 text.unicodeScalars.map { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" ? " " : $0 }))
-        return truncated(flat.trimmingCharacters(in: .whitespaces), limit: limit)
-    }
-
-    static func truncated(_ text: String, limit: Int) -> String {
-        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+        return flat.trimmingCharacters(in: .whitespaces).capped(bytes: limit)
     }
 
     private static func formatted(_ seconds: Double) -> String {
