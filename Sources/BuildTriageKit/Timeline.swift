@@ -2,6 +2,15 @@ import BuildTriageCore
 
 /// Time-ordered bars of the run for timeline views: batch phases, build groups, build phases, pipeline stages.
 enum Timeline {
+    /// One bar per phase of a batch or a build.
+    static func phaseEntries<Kind>(_ phases: [Phase<Kind>]?, lane: TimelineEntry.Lane, owner: String) -> [TimelineEntry] {
+        (phases ?? []).map { phase in
+            TimelineEntry(
+                lane: lane, owner: owner, name: phase.phaseType?.rawValue ?? "?", status: phase.phaseStatus?.rawValue,
+                start: phase.startTime, end: phase.endTime)
+        }
+    }
+
     static func entries(for input: TriageInput) -> [TimelineEntry] {
         let builds = BuildIndex(input)
         var entries: [TimelineEntry] = []
@@ -10,11 +19,7 @@ enum Timeline {
             case .codebuildBatches(let batches):
                 for batch in batches {
                     let owner = batch.id ?? source.path
-                    for phase in batch.phases ?? [] {
-                        entries.append(TimelineEntry(
-                            lane: .batchPhase, owner: owner, name: phase.phaseType?.rawValue ?? "?", status: phase.phaseStatus?.rawValue,
-                            start: phase.startTime, end: phase.endTime))
-                    }
+                    entries += phaseEntries(batch.phases, lane: .batchPhase, owner: owner)
                     let ends = groupEnds(batch, builds: builds)
                     for (group, end) in zip(batch.buildGroups ?? [], ends) {
                         let summary = group.currentBuildSummary
@@ -27,12 +32,7 @@ enum Timeline {
                 }
             case .codebuildBuilds(let builds):
                 for build in builds {
-                    let owner = build.id ?? source.path
-                    for phase in build.phases ?? [] {
-                        entries.append(TimelineEntry(
-                            lane: .buildPhase, owner: owner, name: phase.phaseType?.rawValue ?? "?", status: phase.phaseStatus?.rawValue,
-                            start: phase.startTime, end: phase.endTime))
-                    }
+                    entries += phaseEntries(build.phases, lane: .buildPhase, owner: build.id ?? source.path)
                 }
             case .codepipelineState(let state):
                 for stage in state.stageStates ?? [] {

@@ -86,13 +86,7 @@ public struct HTMLReporter: Reporter {
             }
             if !section.entries.isEmpty {
                 page += "<ul class=\"findings\">\n"
-                for entry in section.entries {
-                    if budget <= 0 {
-                        hidden += entry.findingCount
-                        continue
-                    }
-                    page += self.entry(entry, budget: &budget, hidden: &hidden)
-                }
+                page += entries(section.entries, budget: &budget, hidden: &hidden)
                 page += "</ul>\n"
             }
             page += "</section>\n"
@@ -139,6 +133,19 @@ public struct HTMLReporter: Reporter {
         return page
     }
 
+    /// Entries while the budget lasts; the findings of the rest are counted in `hidden`.
+    private func entries(_ list: [ReportOutline.Entry], budget: inout Int, hidden: inout Int) -> String {
+        var html = ""
+        for entry in list {
+            if budget <= 0 {
+                hidden += entry.findingCount
+                continue
+            }
+            html += self.entry(entry, budget: &budget, hidden: &hidden)
+        }
+        return html
+    }
+
     /// A finding entry: its line, the other subjects of a group, evidence, and what it caused (nested).
     private func entry(_ entry: ReportOutline.Entry, budget: inout Int, hidden: inout Int) -> String {
         budget -= 1
@@ -167,13 +174,7 @@ public struct HTMLReporter: Reporter {
         }
         if !entry.children.isEmpty {
             html += "\n<ul class=\"caused\">\n"
-            for child in entry.children {
-                if budget <= 0 {
-                    hidden += child.findingCount
-                    continue
-                }
-                html += self.entry(child, budget: &budget, hidden: &hidden)
-            }
+            html += entries(entry.children, budget: &budget, hidden: &hidden)
             html += "</ul>"
         }
         return html + "</li>\n"
