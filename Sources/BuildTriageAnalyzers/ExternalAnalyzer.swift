@@ -51,19 +51,18 @@ public struct ExternalAnalyzer: Sendable {
         public var findings: [Finding]
     }
 
-    /// Runs the plugin over `context` and the findings so far.
-    public func run(_ context: AnalysisContext, findings: [Finding]) -> Outcome {
+    /// What every plugin of a run reads on stdin: encoded once, however many plugins there are.
+    static func request(for context: AnalysisContext, findings: [Finding]) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(Request(protocol: protocolVersion, input: context.input, findings: findings))
+    }
+
+    /// Runs the plugin with `request` (from `request(for:findings:)`) on its stdin.
+    func run(_ context: AnalysisContext, request: Data) -> Outcome {
         let label = "plugin \(name)"
         guard let path = resolvedPath() else {
             return Outcome(findings: [], diagnostics: ["\(label): cannot run \(executable): not an executable file (nor a command on PATH)"])
-        }
-        let request: Data
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            request = try encoder.encode(Request(protocol: Self.protocolVersion, input: context.input, findings: findings))
-        } catch {
-            return Outcome(findings: [], diagnostics: ["\(label): the model could not be encoded: \(error)"])
         }
         let child = ChildProcess(
             executable: path, input: request, timeout: .milliseconds(Int64(max(0, timeout) * 1000)), killGrace: .seconds(1),

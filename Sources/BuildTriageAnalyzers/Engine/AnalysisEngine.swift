@@ -45,11 +45,15 @@ public enum AnalysisEngine {
             }
         }
         if !configuration.plugins.isEmpty {
-            let builtInFindings = findings
-            for plugin in configuration.plugins {
-                let outcome = plugin.run(context, findings: builtInFindings)
-                findings += outcome.findings
-                diagnostics += outcome.diagnostics
+            do {
+                let request = try ExternalAnalyzer.request(for: context, findings: findings)
+                for plugin in configuration.plugins {
+                    let outcome = plugin.run(context, request: request)
+                    findings += outcome.findings
+                    diagnostics += outcome.diagnostics
+                }
+            } catch {
+                diagnostics.append("plugins: the model could not be encoded (\(error)); no plugin was run")
             }
         }
         // The fallback analyzers see the findings so far; theirs are appended once the context lets go of the
