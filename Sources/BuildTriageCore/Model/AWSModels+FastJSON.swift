@@ -1,8 +1,19 @@
 // The models' readers for `FastJSONCursor`: one per Codable model, member for member as its synthesized
-// `init(from:)` decodes it with `Lenient` / `LenientList` (generated from the models; keep in step with them).
-// `AWSResponseFastReaderTests` proves both give the same values.
+// `init(from:)` decodes it with `Lenient` / `LenientList` (generated from the models' declarations; keep in step
+// with them). `AWSFastReaderTests` proves both give the same values.
 
-private let phaseContextKeys: [StaticString] = ["statusCode", "message"]
+private let actionExecutionStatusValues = FastJSONEnumeration<ActionExecutionStatus>()
+private let artifactsTypeValues = FastJSONEnumeration<ArtifactsType>()
+private let buildBatchPhaseTypeValues = FastJSONEnumeration<BuildBatchPhaseType>()
+private let buildPhaseTypeValues = FastJSONEnumeration<BuildPhaseType>()
+private let pipelineExecutionStatusValues = FastJSONEnumeration<PipelineExecutionStatus>()
+private let reportStatusTypeValues = FastJSONEnumeration<ReportStatusType>()
+private let retryTriggerValues = FastJSONEnumeration<RetryTrigger>()
+private let stageExecutionStatusValues = FastJSONEnumeration<StageExecutionStatus>()
+private let statusTypeValues = FastJSONEnumeration<StatusType>()
+private let testCaseStatusValues = FastJSONEnumeration<TestCaseStatus>()
+
+private let phaseContextKeys = FastJSONKeys(["statusCode", "message"])
 
 extension PhaseContext {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -17,15 +28,15 @@ extension PhaseContext {
     }
 }
 
-private let phaseKeys: [StaticString] = ["phaseType", "phaseStatus", "startTime", "endTime", "durationInSeconds", "contexts"]
+private let phaseKeys = FastJSONKeys(["phaseType", "phaseStatus", "startTime", "endTime", "durationInSeconds", "contexts"])
 
 extension Phase {
-    static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
+    static func read(_ c: inout FastJSONCursor, _ kinds: FastJSONEnumeration<Kind>) throws(FastJSONFallback) -> Self {
         var value = Self()
         try c.fields(phaseKeys) { c, field throws(FastJSONFallback) in
             switch field {
-            case 0: value.phaseType = try c.openEnum()
-            case 1: value.phaseStatus = try c.openEnum()
+            case 0: value.phaseType = try c.openEnum(kinds)
+            case 1: value.phaseStatus = try c.openEnum(statusTypeValues)
             case 2: value.startTime = try c.timestamp()
             case 3: value.endTime = try c.timestamp()
             case 4: value.durationInSeconds = try c.int64()
@@ -36,14 +47,14 @@ extension Phase {
     }
 }
 
-private let resolvedArtifactKeys: [StaticString] = ["type", "location", "identifier"]
+private let resolvedArtifactKeys = FastJSONKeys(["type", "location", "identifier"])
 
 extension ResolvedArtifact {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
         var value = Self()
         try c.fields(resolvedArtifactKeys) { c, field throws(FastJSONFallback) in
             switch field {
-            case 0: value.type = try c.openEnum()
+            case 0: value.type = try c.openEnum(artifactsTypeValues)
             case 1: value.location = try c.string()
             default: value.identifier = try c.string()
             }
@@ -52,7 +63,7 @@ extension ResolvedArtifact {
     }
 }
 
-private let buildSummaryKeys: [StaticString] = ["arn", "requestedOn", "buildStatus", "primaryArtifact", "secondaryArtifacts"]
+private let buildSummaryKeys = FastJSONKeys(["arn", "requestedOn", "buildStatus", "primaryArtifact", "secondaryArtifacts"])
 
 extension BuildSummary {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -61,7 +72,7 @@ extension BuildSummary {
             switch field {
             case 0: value.arn = try c.string()
             case 1: value.requestedOn = try c.timestamp()
-            case 2: value.buildStatus = try c.openEnum()
+            case 2: value.buildStatus = try c.openEnum(statusTypeValues)
             case 3: value.primaryArtifact = try c.object(ResolvedArtifact.read)
             default: value.secondaryArtifacts = try c.lenientList(ResolvedArtifact.read)
             }
@@ -70,7 +81,7 @@ extension BuildSummary {
     }
 }
 
-private let buildGroupKeys: [StaticString] = ["identifier", "dependsOn", "ignoreFailure", "currentBuildSummary", "priorBuildSummaryList"]
+private let buildGroupKeys = FastJSONKeys(["identifier", "dependsOn", "ignoreFailure", "currentBuildSummary", "priorBuildSummaryList"])
 
 extension BuildGroup {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -88,7 +99,7 @@ extension BuildGroup {
     }
 }
 
-private let buildBatchConfigKeys: [StaticString] = ["timeoutInMins", "serviceRole"]
+private let buildBatchConfigKeys = FastJSONKeys(["timeoutInMins", "serviceRole"])
 
 extension BuildBatchConfig {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -103,7 +114,7 @@ extension BuildBatchConfig {
     }
 }
 
-private let buildBatchKeys: [StaticString] = ["id", "arn", "startTime", "endTime", "currentPhase", "buildBatchStatus", "sourceVersion", "resolvedSourceVersion", "projectName", "phases", "buildTimeoutInMinutes", "complete", "initiator", "buildBatchNumber", "buildBatchConfig", "buildGroups", "reportArns"]
+private let buildBatchKeys = FastJSONKeys(["id", "arn", "startTime", "endTime", "currentPhase", "buildBatchStatus", "sourceVersion", "resolvedSourceVersion", "projectName", "phases", "buildTimeoutInMinutes", "complete", "initiator", "buildBatchNumber", "buildBatchConfig", "buildGroups", "reportArns"])
 
 extension BuildBatch {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -115,11 +126,11 @@ extension BuildBatch {
             case 2: value.startTime = try c.timestamp()
             case 3: value.endTime = try c.timestamp()
             case 4: value.currentPhase = try c.string()
-            case 5: value.buildBatchStatus = try c.openEnum()
+            case 5: value.buildBatchStatus = try c.openEnum(statusTypeValues)
             case 6: value.sourceVersion = try c.string()
             case 7: value.resolvedSourceVersion = try c.string()
             case 8: value.projectName = try c.string()
-            case 9: value.phases = try c.lenientList(BuildBatchPhase.read)
+            case 9: value.phases = try c.lenientList { c throws(FastJSONFallback) in try BuildBatchPhase.read(&c, buildBatchPhaseTypeValues) }
             case 10: value.buildTimeoutInMinutes = try c.int()
             case 11: value.complete = try c.bool()
             case 12: value.initiator = try c.string()
@@ -133,7 +144,7 @@ extension BuildBatch {
     }
 }
 
-private let logsLocationKeys: [StaticString] = ["groupName", "streamName", "deepLink"]
+private let logsLocationKeys = FastJSONKeys(["groupName", "streamName", "deepLink"])
 
 extension LogsLocation {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -149,7 +160,7 @@ extension LogsLocation {
     }
 }
 
-private let buildEnvironmentKeys: [StaticString] = ["type", "image", "computeType"]
+private let buildEnvironmentKeys = FastJSONKeys(["type", "image", "computeType"])
 
 extension BuildEnvironment {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -165,7 +176,7 @@ extension BuildEnvironment {
     }
 }
 
-private let autoRetryConfigKeys: [StaticString] = ["autoRetryLimit", "autoRetryNumber", "nextAutoRetry", "previousAutoRetry"]
+private let autoRetryConfigKeys = FastJSONKeys(["autoRetryLimit", "autoRetryNumber", "nextAutoRetry", "previousAutoRetry"])
 
 extension AutoRetryConfig {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -182,7 +193,7 @@ extension AutoRetryConfig {
     }
 }
 
-private let buildKeys: [StaticString] = ["id", "arn", "buildNumber", "startTime", "endTime", "currentPhase", "buildStatus", "sourceVersion", "resolvedSourceVersion", "projectName", "phases", "logs", "environment", "serviceRole", "timeoutInMinutes", "queuedTimeoutInMinutes", "buildComplete", "initiator", "reportArns", "buildBatchArn", "autoRetryConfig"]
+private let buildKeys = FastJSONKeys(["id", "arn", "buildNumber", "startTime", "endTime", "currentPhase", "buildStatus", "sourceVersion", "resolvedSourceVersion", "projectName", "phases", "logs", "environment", "serviceRole", "timeoutInMinutes", "queuedTimeoutInMinutes", "buildComplete", "initiator", "reportArns", "buildBatchArn", "autoRetryConfig"])
 
 extension Build {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -195,11 +206,11 @@ extension Build {
             case 3: value.startTime = try c.timestamp()
             case 4: value.endTime = try c.timestamp()
             case 5: value.currentPhase = try c.string()
-            case 6: value.buildStatus = try c.openEnum()
+            case 6: value.buildStatus = try c.openEnum(statusTypeValues)
             case 7: value.sourceVersion = try c.string()
             case 8: value.resolvedSourceVersion = try c.string()
             case 9: value.projectName = try c.string()
-            case 10: value.phases = try c.lenientList(BuildPhase.read)
+            case 10: value.phases = try c.lenientList { c throws(FastJSONFallback) in try BuildPhase.read(&c, buildPhaseTypeValues) }
             case 11: value.logs = try c.object(LogsLocation.read)
             case 12: value.environment = try c.object(BuildEnvironment.read)
             case 13: value.serviceRole = try c.string()
@@ -216,7 +227,7 @@ extension Build {
     }
 }
 
-private let codeBuildTestCaseKeys: [StaticString] = ["reportArn", "testRawDataPath", "prefix", "name", "status", "durationInNanoSeconds", "message", "expired", "testSuiteName"]
+private let codeBuildTestCaseKeys = FastJSONKeys(["reportArn", "testRawDataPath", "prefix", "name", "status", "durationInNanoSeconds", "message", "expired", "testSuiteName"])
 
 extension CodeBuildTestCase {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -227,7 +238,7 @@ extension CodeBuildTestCase {
             case 1: value.testRawDataPath = try c.string()
             case 2: value.prefix = try c.string()
             case 3: value.name = try c.string()
-            case 4: value.status = try c.openEnum()
+            case 4: value.status = try c.openEnum(testCaseStatusValues)
             case 5: value.durationInNanoSeconds = try c.int64()
             case 6: value.message = try c.string()
             case 7: value.expired = try c.timestamp()
@@ -238,7 +249,7 @@ extension CodeBuildTestCase {
     }
 }
 
-private let testReportSummaryKeys: [StaticString] = ["total", "statusCounts", "durationInNanoSeconds"]
+private let testReportSummaryKeys = FastJSONKeys(["total", "statusCounts", "durationInNanoSeconds"])
 
 extension TestReportSummary {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -254,7 +265,7 @@ extension TestReportSummary {
     }
 }
 
-private let codeBuildReportKeys: [StaticString] = ["arn", "type", "name", "reportGroupArn", "executionId", "status", "created", "expired", "truncated", "testSummary"]
+private let codeBuildReportKeys = FastJSONKeys(["arn", "type", "name", "reportGroupArn", "executionId", "status", "created", "expired", "truncated", "testSummary"])
 
 extension CodeBuildReport {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -266,7 +277,7 @@ extension CodeBuildReport {
             case 2: value.name = try c.string()
             case 3: value.reportGroupArn = try c.string()
             case 4: value.executionId = try c.string()
-            case 5: value.status = try c.openEnum()
+            case 5: value.status = try c.openEnum(reportStatusTypeValues)
             case 6: value.created = try c.timestamp()
             case 7: value.expired = try c.timestamp()
             case 8: value.truncated = try c.bool()
@@ -277,7 +288,7 @@ extension CodeBuildReport {
     }
 }
 
-private let errorDetailsKeys: [StaticString] = ["code", "message"]
+private let errorDetailsKeys = FastJSONKeys(["code", "message"])
 
 extension ErrorDetails {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -292,7 +303,7 @@ extension ErrorDetails {
     }
 }
 
-private let stageExecutionKeys: [StaticString] = ["pipelineExecutionId", "status", "type"]
+private let stageExecutionKeys = FastJSONKeys(["pipelineExecutionId", "status", "type"])
 
 extension StageExecution {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -300,7 +311,7 @@ extension StageExecution {
         try c.fields(stageExecutionKeys) { c, field throws(FastJSONFallback) in
             switch field {
             case 0: value.pipelineExecutionId = try c.string()
-            case 1: value.status = try c.openEnum()
+            case 1: value.status = try c.openEnum(stageExecutionStatusValues)
             default: value.type = try c.string()
             }
         }
@@ -308,7 +319,7 @@ extension StageExecution {
     }
 }
 
-private let transitionStateKeys: [StaticString] = ["enabled", "lastChangedBy", "lastChangedAt", "disabledReason"]
+private let transitionStateKeys = FastJSONKeys(["enabled", "lastChangedBy", "lastChangedAt", "disabledReason"])
 
 extension TransitionState {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -325,7 +336,7 @@ extension TransitionState {
     }
 }
 
-private let actionExecutionKeys: [StaticString] = ["actionExecutionId", "status", "summary", "lastStatusChange", "lastUpdatedBy", "externalExecutionId", "externalExecutionUrl", "percentComplete", "errorDetails", "logStreamARN"]
+private let actionExecutionKeys = FastJSONKeys(["actionExecutionId", "status", "summary", "lastStatusChange", "lastUpdatedBy", "externalExecutionId", "externalExecutionUrl", "percentComplete", "errorDetails", "logStreamARN"])
 
 extension ActionExecution {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -333,7 +344,7 @@ extension ActionExecution {
         try c.fields(actionExecutionKeys) { c, field throws(FastJSONFallback) in
             switch field {
             case 0: value.actionExecutionId = try c.string()
-            case 1: value.status = try c.openEnum()
+            case 1: value.status = try c.openEnum(actionExecutionStatusValues)
             case 2: value.summary = try c.string()
             case 3: value.lastStatusChange = try c.timestamp()
             case 4: value.lastUpdatedBy = try c.string()
@@ -348,7 +359,7 @@ extension ActionExecution {
     }
 }
 
-private let actionStateKeys: [StaticString] = ["actionName", "latestExecution", "entityUrl", "revisionUrl"]
+private let actionStateKeys = FastJSONKeys(["actionName", "latestExecution", "entityUrl", "revisionUrl"])
 
 extension ActionState {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -365,7 +376,7 @@ extension ActionState {
     }
 }
 
-private let retryStageMetadataKeys: [StaticString] = ["autoStageRetryAttempt", "manualStageRetryAttempt", "latestRetryTrigger"]
+private let retryStageMetadataKeys = FastJSONKeys(["autoStageRetryAttempt", "manualStageRetryAttempt", "latestRetryTrigger"])
 
 extension RetryStageMetadata {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -374,14 +385,14 @@ extension RetryStageMetadata {
             switch field {
             case 0: value.autoStageRetryAttempt = try c.int()
             case 1: value.manualStageRetryAttempt = try c.int()
-            default: value.latestRetryTrigger = try c.openEnum()
+            default: value.latestRetryTrigger = try c.openEnum(retryTriggerValues)
             }
         }
         return value
     }
 }
 
-private let stageStateKeys: [StaticString] = ["stageName", "inboundExecution", "inboundExecutions", "inboundTransitionState", "actionStates", "latestExecution", "retryStageMetadata"]
+private let stageStateKeys = FastJSONKeys(["stageName", "inboundExecution", "inboundExecutions", "inboundTransitionState", "actionStates", "latestExecution", "retryStageMetadata"])
 
 extension StageState {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -401,7 +412,7 @@ extension StageState {
     }
 }
 
-private let pipelineStateKeys: [StaticString] = ["pipelineName", "pipelineVersion", "stageStates", "created", "updated"]
+private let pipelineStateKeys = FastJSONKeys(["pipelineName", "pipelineVersion", "stageStates", "created", "updated"])
 
 extension PipelineState {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -419,7 +430,7 @@ extension PipelineState {
     }
 }
 
-private let artifactRevisionKeys: [StaticString] = ["name", "actionName", "revisionId", "revisionSummary", "revisionUrl"]
+private let artifactRevisionKeys = FastJSONKeys(["name", "actionName", "revisionId", "revisionSummary", "revisionUrl"])
 
 extension ArtifactRevision {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -437,7 +448,7 @@ extension ArtifactRevision {
     }
 }
 
-private let executionTriggerKeys: [StaticString] = ["triggerType", "triggerDetail"]
+private let executionTriggerKeys = FastJSONKeys(["triggerType", "triggerDetail"])
 
 extension ExecutionTrigger {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -452,7 +463,7 @@ extension ExecutionTrigger {
     }
 }
 
-private let stopExecutionTriggerKeys: [StaticString] = ["reason"]
+private let stopExecutionTriggerKeys = FastJSONKeys(["reason"])
 
 extension StopExecutionTrigger {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -466,7 +477,7 @@ extension StopExecutionTrigger {
     }
 }
 
-private let pipelineExecutionKeys: [StaticString] = ["pipelineName", "pipelineVersion", "pipelineExecutionId", "status", "statusSummary", "artifactRevisions", "trigger", "executionMode", "executionType"]
+private let pipelineExecutionKeys = FastJSONKeys(["pipelineName", "pipelineVersion", "pipelineExecutionId", "status", "statusSummary", "artifactRevisions", "trigger", "executionMode", "executionType"])
 
 extension PipelineExecution {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -476,7 +487,7 @@ extension PipelineExecution {
             case 0: value.pipelineName = try c.string()
             case 1: value.pipelineVersion = try c.int()
             case 2: value.pipelineExecutionId = try c.string()
-            case 3: value.status = try c.openEnum()
+            case 3: value.status = try c.openEnum(pipelineExecutionStatusValues)
             case 4: value.statusSummary = try c.string()
             case 5: value.artifactRevisions = try c.lenientList(ArtifactRevision.read)
             case 6: value.trigger = try c.object(ExecutionTrigger.read)
@@ -488,7 +499,7 @@ extension PipelineExecution {
     }
 }
 
-private let pipelineExecutionSummaryKeys: [StaticString] = ["pipelineExecutionId", "status", "statusSummary", "startTime", "lastUpdateTime", "sourceRevisions", "trigger", "stopTrigger", "executionMode", "executionType"]
+private let pipelineExecutionSummaryKeys = FastJSONKeys(["pipelineExecutionId", "status", "statusSummary", "startTime", "lastUpdateTime", "sourceRevisions", "trigger", "stopTrigger", "executionMode", "executionType"])
 
 extension PipelineExecutionSummary {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -496,7 +507,7 @@ extension PipelineExecutionSummary {
         try c.fields(pipelineExecutionSummaryKeys) { c, field throws(FastJSONFallback) in
             switch field {
             case 0: value.pipelineExecutionId = try c.string()
-            case 1: value.status = try c.openEnum()
+            case 1: value.status = try c.openEnum(pipelineExecutionStatusValues)
             case 2: value.statusSummary = try c.string()
             case 3: value.startTime = try c.timestamp()
             case 4: value.lastUpdateTime = try c.timestamp()
@@ -511,7 +522,7 @@ extension PipelineExecutionSummary {
     }
 }
 
-private let actionTypeIDKeys: [StaticString] = ["category", "owner", "provider", "version"]
+private let actionTypeIDKeys = FastJSONKeys(["category", "owner", "provider", "version"])
 
 extension ActionTypeID {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -528,7 +539,7 @@ extension ActionTypeID {
     }
 }
 
-private let actionExecutionInputKeys: [StaticString] = ["actionTypeId", "configuration", "region"]
+private let actionExecutionInputKeys = FastJSONKeys(["actionTypeId", "configuration", "region"])
 
 extension ActionExecutionInput {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -544,7 +555,7 @@ extension ActionExecutionInput {
     }
 }
 
-private let actionExecutionResultKeys: [StaticString] = ["externalExecutionId", "externalExecutionSummary", "externalExecutionUrl", "errorDetails", "logStreamARN"]
+private let actionExecutionResultKeys = FastJSONKeys(["externalExecutionId", "externalExecutionSummary", "externalExecutionUrl", "errorDetails", "logStreamARN"])
 
 extension ActionExecutionResult {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -562,7 +573,7 @@ extension ActionExecutionResult {
     }
 }
 
-private let actionExecutionOutputKeys: [StaticString] = ["executionResult", "outputVariables"]
+private let actionExecutionOutputKeys = FastJSONKeys(["executionResult", "outputVariables"])
 
 extension ActionExecutionOutput {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -577,7 +588,7 @@ extension ActionExecutionOutput {
     }
 }
 
-private let actionExecutionDetailKeys: [StaticString] = ["pipelineExecutionId", "actionExecutionId", "pipelineVersion", "stageName", "actionName", "startTime", "lastUpdateTime", "updatedBy", "status", "input", "output"]
+private let actionExecutionDetailKeys = FastJSONKeys(["pipelineExecutionId", "actionExecutionId", "pipelineVersion", "stageName", "actionName", "startTime", "lastUpdateTime", "updatedBy", "status", "input", "output"])
 
 extension ActionExecutionDetail {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -592,7 +603,7 @@ extension ActionExecutionDetail {
             case 5: value.startTime = try c.timestamp()
             case 6: value.lastUpdateTime = try c.timestamp()
             case 7: value.updatedBy = try c.string()
-            case 8: value.status = try c.openEnum()
+            case 8: value.status = try c.openEnum(actionExecutionStatusValues)
             case 9: value.input = try c.object(ActionExecutionInput.read)
             default: value.output = try c.object(ActionExecutionOutput.read)
             }
@@ -601,7 +612,7 @@ extension ActionExecutionDetail {
     }
 }
 
-private let retryConfigurationKeys: [StaticString] = ["retryMode"]
+private let retryConfigurationKeys = FastJSONKeys(["retryMode"])
 
 extension RetryConfiguration {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -615,7 +626,7 @@ extension RetryConfiguration {
     }
 }
 
-private let failureConditionsKeys: [StaticString] = ["result", "retryConfiguration"]
+private let failureConditionsKeys = FastJSONKeys(["result", "retryConfiguration"])
 
 extension FailureConditions {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -630,7 +641,7 @@ extension FailureConditions {
     }
 }
 
-private let actionDeclarationKeys: [StaticString] = ["name", "actionTypeId", "runOrder", "configuration"]
+private let actionDeclarationKeys = FastJSONKeys(["name", "actionTypeId", "runOrder", "configuration"])
 
 extension ActionDeclaration {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -647,7 +658,7 @@ extension ActionDeclaration {
     }
 }
 
-private let stageDeclarationKeys: [StaticString] = ["name", "actions", "onFailure"]
+private let stageDeclarationKeys = FastJSONKeys(["name", "actions", "onFailure"])
 
 extension StageDeclaration {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {
@@ -663,7 +674,7 @@ extension StageDeclaration {
     }
 }
 
-private let pipelineDeclarationKeys: [StaticString] = ["name", "roleArn", "stages", "version", "executionMode", "pipelineType"]
+private let pipelineDeclarationKeys = FastJSONKeys(["name", "roleArn", "stages", "version", "executionMode", "pipelineType"])
 
 extension PipelineDeclaration {
     static func read(_ c: inout FastJSONCursor) throws(FastJSONFallback) -> Self {

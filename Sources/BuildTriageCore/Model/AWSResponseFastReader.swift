@@ -10,10 +10,10 @@ package enum AWSResponseFastReader {
         case pipelineExecutionSummaries, actionExecutionDetails, pipeline, buildBatchStatus, buildStatus, id
     }
 
-    private static let names: [StaticString] = [
+    private static let names = FastJSONKeys([
         "buildBatch", "buildBatches", "builds", "build", "testCases", "reports", "stageStates", "pipelineExecution",
         "pipelineExecutionSummaries", "actionExecutionDetails", "pipeline", "buildBatchStatus", "buildStatus", "id",
-    ]
+    ])
 
     package static func read(_ bytes: UnsafeRawBufferPointer) -> Document? {
         var cursor = FastJSONCursor(bytes)

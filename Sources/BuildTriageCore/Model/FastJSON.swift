@@ -9,6 +9,62 @@ package struct FastJSONFallback: Error, Sendable {
     @inline(__always) init() {}
 }
 
+/// The member names a model reads (or the raw values of an enumeration), prepared for matching raw bytes: a key
+/// is compared by its length and its first eight bytes before any byte-by-byte comparison.
+package struct FastJSONKeys: Sendable {
+    private let characters: [UInt8]
+    private let starts: [Int]
+    private let lengths: [Int]
+    private let heads: [UInt64]
+
+    init(_ names: [String]) {
+        precondition(names.count <= 64)
+        var characters: [UInt8] = []
+        var starts: [Int] = []
+        for name in names {
+            starts.append(characters.count)
+            characters.append(contentsOf: name.utf8)
+        }
+        self.characters = characters
+        self.starts = starts
+        lengths = names.map { $0.utf8.count }
+        heads = names.map { name in Array(name.utf8).withUnsafeBufferPointer { FastJSONKeys.head($0.baseAddress!, $0.count) } }
+    }
+
+    /// The first (up to) eight bytes of a name, little-endian, zero-padded.
+    @inline(__always) private static func head(_ start: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
+        if length >= 8 { return UnsafeRawPointer(start).loadUnaligned(as: UInt64.self).littleEndian }
+        var head: UInt64 = 0
+        for offset in 0..<length { head |= UInt64(start[offset]) << (8 * UInt64(offset)) }
+        return head
+    }
+
+    /// The index of the name spelled by these bytes.
+    @inline(__always) func index(of key: UnsafePointer<UInt8>, _ length: Int) -> Int? {
+        let head = Self.head(key, length)
+        for index in lengths.indices where lengths[index] == length && heads[index] == head {
+            let start = starts[index]
+            var offset = 8
+            while offset < length, key[offset] == characters[start + offset] { offset += 1 }
+            if offset >= length { return index }
+        }
+        return nil
+    }
+
+    static let none = FastJSONKeys([])
+}
+
+/// The known values of an enumeration, matched on raw bytes.
+struct FastJSONEnumeration<Known: KnownValues>: Sendable {
+    let keys: FastJSONKeys
+    let cases: [Known]
+
+    init() {
+        cases = Array(Known.allCases)
+        keys = FastJSONKeys(cases.map { $0.rawValue })
+    }
+}
+
 /// A position in a JSON document's bytes. The bytes must outlive the cursor (`withUnsafeBytes`).
 package struct FastJSONCursor {
     typealias Fallback = FastJSONFallback
@@ -40,7 +96,30 @@ package struct FastJSONCursor {
     }
 
     @inline(__always) mutating func skipWhitespace() {
-        while position < count, Self.isWhitespace(bytes[position]) { position += 1 }
+        // Pretty-printed responses indent with runs of spaces after a newline: eight at a time.
+        while position < count, Self.isWhitespace(bytes[position]) {
+            position += 1
+            while position + 8 <= count, load8(position) == 0x2020_2020_2020_2020 { position += 8 }
+        }
+    }
+
+    @inline(__always) private func load8(_ offset: Int) -> UInt64 {
+        UnsafeRawPointer(bytes + offset).loadUnaligned(as: UInt64.self).littleEndian
+    }
+
+    /// Advances `position` over eight-byte words of a string that hold only printable ASCII other than `"` and `\`.
+    @inline(__always) private mutating func skipPlainStringWords() {
+        while position + 8 <= count {
+            let word = load8(position)
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let high: UInt64 = 0x8080_8080_8080_8080
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            // A byte below 0x20, a zero byte (the XORs: `"` or `\`), or a byte with its high bit set.
+            let special = ((word &- ones &* 0x20) | (quote &- ones) | (backslash &- ones) | word) & high
+            if special != 0 { return }
+            position += 8
+        }
     }
 
     /// The next byte that is not whitespace (not consumed).
@@ -67,7 +146,7 @@ package struct FastJSONCursor {
     /// member's key, first occurrence only (JSONDecoder keeps the first of duplicate keys); `body` must consume the
     /// value. Other members are skipped. Returns the set of `names` indices seen.
     @discardableResult
-    mutating func fields(_ names: [StaticString], _ body: (inout FastJSONCursor, Int) throws(Fallback) -> Void) throws(Fallback) -> UInt64 {
+    mutating func fields(_ names: FastJSONKeys, _ body: (inout FastJSONCursor, Int) throws(Fallback) -> Void) throws(Fallback) -> UInt64 {
         var seen: UInt64 = 0
         try open()
         skipWhitespace()
@@ -81,7 +160,7 @@ package struct FastJSONCursor {
             let (start, length) = try key()
             guard try peek() == UInt8(ascii: ":") else { throw Fallback() }
             position += 1
-            if let index = Self.index(of: bytes + start, length, in: names), seen & (1 << UInt64(index)) == 0 {
+            if let index = names.index(of: bytes + start, length), seen & (1 << UInt64(index)) == 0 {
                 seen |= 1 << UInt64(index)
                 try body(&self, index)
             } else {
@@ -132,6 +211,8 @@ package struct FastJSONCursor {
         let start = position
         var ascii = true
         while position < count {
+            skipPlainStringWords()
+            guard position < count else { break }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 let length = position - start
@@ -146,18 +227,6 @@ package struct FastJSONCursor {
         throw Fallback()
     }
 
-    @inline(__always) private static func index(of key: UnsafePointer<UInt8>, _ length: Int, in names: [StaticString]) -> Int? {
-        for index in names.indices {
-            let name = names[index]
-            guard name.utf8CodeUnitCount == length else { continue }
-            let characters = name.utf8Start
-            var offset = 0
-            while offset < length, key[offset] == characters[offset] { offset += 1 }
-            if offset == length { return index }
-        }
-        return nil
-    }
-
     private static func isValidUTF8(_ start: UnsafePointer<UInt8>, _ length: Int) -> Bool {
         String(validating: UnsafeBufferPointer(start: start, count: length), as: UTF8.self) != nil
     }
@@ -166,7 +235,7 @@ package struct FastJSONCursor {
     mutating func skipValue() throws(Fallback) {
         switch try peek() {
         case UInt8(ascii: "\""): try skipString()
-        case UInt8(ascii: "{"): try fields([]) { _, _ throws(Fallback) in }
+        case UInt8(ascii: "{"): try fields(.none) { _, _ throws(Fallback) in }
         case UInt8(ascii: "["): try elements { cursor throws(Fallback) in try cursor.skipValue() }
         case UInt8(ascii: "t"): try literal("true")
         case UInt8(ascii: "f"): try literal("false")
@@ -208,6 +277,8 @@ package struct FastJSONCursor {
     private mutating func skipString() throws(Fallback) {
         position += 1
         while position < count {
+            skipPlainStringWords()
+            guard position < count else { break }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 position += 1
@@ -238,6 +309,8 @@ package struct FastJSONCursor {
         let start = position
         var ascii = true
         while position < count {
+            skipPlainStringWords()
+            guard position < count else { break }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 let buffer = UnsafeBufferPointer(start: bytes + start, count: position - start)
@@ -435,6 +508,9 @@ package struct FastJSONCursor {
             let seconds = try double(try number())
             return Timestamp.validSeconds.contains(seconds) ? Timestamp(secondsSince1970: seconds) : nil
         }
+        if let (start, length) = try plainString() {
+            return Timestamp(iso8601UTF8: UnsafeBufferPointer(start: bytes + start, count: length))
+        }
         guard let text = try string() else { return nil }
         return Timestamp(iso8601: text)
     }
@@ -455,8 +531,32 @@ package struct FastJSONCursor {
         }
     }
 
-    mutating func openEnum<Known: KnownValues>(_: Known.Type = Known.self) throws(Fallback) -> OpenEnum<Known>? {
-        try string().map { OpenEnum(rawValue: $0) }
+    /// An `OpenEnum` field: a known case matched on the string's bytes when it has no escapes, else the string
+    /// through `OpenEnum(rawValue:)` (which also finds a case spelled differently but canonically equivalent).
+    mutating func openEnum<Known: KnownValues>(_ known: FastJSONEnumeration<Known>) throws(Fallback) -> OpenEnum<Known>? {
+        if let (start, length) = try plainString() {
+            if let index = known.keys.index(of: bytes + start, length) { return .known(known.cases[index]) }
+            return OpenEnum(rawValue: String(decoding: UnsafeBufferPointer(start: bytes + start, count: length), as: UTF8.self))
+        }
+        return try string().map { OpenEnum(rawValue: $0) }
+    }
+
+    /// The bytes of the string at the cursor, consumed, when it is ASCII without escapes or control characters;
+    /// otherwise nil and nothing consumed.
+    @inline(__always) private mutating func plainString() throws(Fallback) -> (Int, Int)? {
+        guard try peek() == UInt8(ascii: "\"") else { return nil }
+        var end = position + 1
+        while end < count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") {
+                let start = position + 1
+                position = end + 1
+                return (start, end - start)
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { return nil }
+            end += 1
+        }
+        return nil
     }
 
     /// A `Lenient` struct field: the object read by `read`, or nil (and the value skipped) when it is not an object.
