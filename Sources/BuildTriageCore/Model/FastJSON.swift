@@ -582,7 +582,13 @@ package struct FastJSONCursor {
                 try cursor.skipValue()
             }
         }
-        return list
+        return Self.trimmed(list)
+    }
+
+    /// The list in a buffer of its size, as JSONDecoder's `LenientList` makes it (it reserves the element count):
+    /// the slack left by appending (9 build groups in room for 16) would stay for the whole run.
+    @inline(__always) private static func trimmed<T>(_ list: [T]) -> [T] {
+        list.capacity > list.count ? list.withUnsafeBufferPointer { Array($0) } : list
     }
 
     /// A `Lenient<[String]>` field: nil unless an array of strings only.
@@ -595,7 +601,7 @@ package struct FastJSONCursor {
         try elements { cursor throws(Fallback) in
             if let text = try cursor.string() { list?.append(text) } else { list = nil }
         }
-        return list
+        return list.map(Self.trimmed)
     }
 
     /// A `Lenient<[String: Value]>` field: nil when not an object. An object with a value of another type (then
