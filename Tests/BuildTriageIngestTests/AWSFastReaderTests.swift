@@ -100,6 +100,9 @@ struct AWSFastReaderTests {
             "\u{FEFF}{\"builds\": []}", "{\"builds\": []}\u{0B}", "{\"builds\": [\u{0C}]}", #"{"builds": [{"id": tru}]}"#,
             #"{"builds": [{"id": nul}]}"#, #"{"builds": [{"id": "p"#, #"{"builds": [{"id": "p:1"}]"#, #"{"builds": [{"id" "p"}]}"#,
             #"{"builds": [{"id": "p:1" "arn": "a"}]}"#, #"{,"builds": []}"#, #"{"builds": [,]}"#, "{\"builds\": [{\"a\u{1}\": 1}]}",
+            // Enumeration values equal to a known case only under canonical equivalence (KELVIN SIGN is `K`).
+            #"{"testCases": [{"status": "UN\u212ANOWN"}, {"status": "UNKNOWN"}, {"status": "unknown"}, {"status": "FAILED "}]}"#,
+            "{\"testCases\": [{\"status\": \"UN\u{212A}NOWN\"}, {\"st\u{212A}atus\": \"FAILED\"}]}",
             // Epoch and ISO timestamps.
             #"{"builds": [{"startTime": "2020-10-21T17:26:23.099Z", "endTime": "2020-10-21 17:26:23+0200", "id": "x"}]}"#,
             #"{"builds": [{"startTime": "2020-13-21T17:26:23Z", "endTime": "yesterday"}]}"#,
