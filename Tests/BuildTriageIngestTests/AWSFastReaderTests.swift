@@ -1,7 +1,7 @@
-import BuildTriageCore
 import Foundation
 import Testing
 
+@testable import BuildTriageCore
 @testable import BuildTriageIngest
 
 /// The byte-level reader (`AWSJSONReader.read`) against the Codable path it replaces (`readWithDecoder`): for every
@@ -322,5 +322,106 @@ enum Mutator {
         }
         guard value(depth: 0) else { return nil }
         return layout
+    }
+}
+
+/// Every stored member of every model is read by the fast reader: a response is written with a value of the right
+/// type for each member (found by reflection, so a member added to a model is in it), JSONDecoder must read them
+/// all, and the fast reader must read the same. A member missing from the fast reader's tables fails here.
+@Suite("AWS JSON: the fast reader reads every model member")
+struct AWSFastReaderMemberTests {
+    /// An empty value of each model type, by the name reflection gives it.
+    static let models: [String: any Sendable] = {
+        let values: [any Sendable] = [
+            PhaseContext(), BuildPhase(), BuildBatchPhase(), ResolvedArtifact(), BuildSummary(), BuildGroup(), BuildBatchConfig(),
+            BuildBatch(), LogsLocation(), BuildEnvironment(), AutoRetryConfig(), Build(), CodeBuildTestCase(), TestReportSummary(),
+            CodeBuildReport(), ErrorDetails(), StageExecution(), TransitionState(), ActionExecution(), ActionState(),
+            RetryStageMetadata(), StageState(), PipelineState(), ArtifactRevision(), ExecutionTrigger(), StopExecutionTrigger(),
+            PipelineExecution(), PipelineExecutionSummary(), ActionTypeID(), ActionExecutionInput(), ActionExecutionResult(),
+            ActionExecutionOutput(), ActionExecutionDetail(), RetryConfiguration(), FailureConditions(), ActionDeclaration(),
+            StageDeclaration(), PipelineDeclaration(),
+        ]
+        return Dictionary(uniqueKeysWithValues: values.map { (String(describing: type(of: $0)), $0) })
+    }()
+
+    /// A JSON object with every member of the model named `type`, each with a value its type reads.
+    static func fullObject(_ type: String) -> String {
+        let model = models[type]!
+        let members = Mirror(reflecting: model).children.compactMap { child -> String? in
+            guard let label = child.label, label.hasPrefix("_") else { return nil }
+            return "\"\(label.dropFirst())\": \(value(for: String(describing: Swift.type(of: child.value))))"
+        }
+        return "{" + members.joined(separator: ", ") + "}"
+    }
+
+    /// A JSON value for a `Lenient<…>` or `LenientList<…>` of the given type name.
+    static func value(for wrapper: String) -> String {
+        if wrapper.hasPrefix("LenientList<") { return "[" + fullObject(String(wrapper.dropFirst(12).dropLast())) + "]" }
+        precondition(wrapper.hasPrefix("Lenient<"), wrapper)
+        let wrapped = String(wrapper.dropFirst(8).dropLast())
+        switch wrapped {
+        case "String": return #""s""#
+        case "Int", "Int64": return "7"
+        case "Bool": return "true"
+        case "Timestamp": return #""2020-10-21T17:26:23.099+02:00""#
+        case "Array<String>": return #"["a", "b"]"#
+        case "Dictionary<String, String>": return #"{"k": "v"}"#
+        case "Dictionary<String, Int>": return #"{"k": 3}"#
+        case _ where wrapped.hasPrefix("OpenEnum<"): return #""SOME_VALUE""#
+        default: return fullObject(wrapped)
+        }
+    }
+
+    /// Paths of the `Lenient` / `LenientList` members that are nil anywhere in `value`.
+    static func nilMembers(_ value: Any, _ path: String = "") -> [String] {
+        var found: [String] = []
+        for child in Mirror(reflecting: value).children {
+            if let label = child.label, label.hasPrefix("_") {
+                let wrapped = Mirror(reflecting: child.value).children.first { $0.label == "wrappedValue" }!.value
+                let optional = Mirror(reflecting: wrapped)
+                if let some = optional.children.first?.value {
+                    found += nilMembers(some, path + "." + label.dropFirst())
+                } else {
+                    found.append(path + "." + label.dropFirst())
+                }
+            } else if Mirror(reflecting: value).displayStyle == .collection {
+                found += nilMembers(child.value, path + "[]")
+            }
+        }
+        return found
+    }
+
+    @Test("every member of every response kind", arguments: [
+        ("buildBatches", "BuildBatch"), ("builds", "Build"), ("testCases", "CodeBuildTestCase"), ("reports", "CodeBuildReport"),
+        ("pipelineExecutionSummaries", "PipelineExecutionSummary"), ("actionExecutionDetails", "ActionExecutionDetail"),
+        ("pipelineExecution", "PipelineExecution"), ("pipeline", "PipelineDeclaration"), ("", "PipelineState"),
+    ])
+    func everyMember(key: String, type: String) throws {
+        let object = Self.fullObject(type)
+        let json = switch key {
+        case "": object
+        case "pipelineExecution", "pipeline": "{\"\(key)\": \(object)}"
+        default: "{\"\(key)\": [\(object)]}"
+        }
+        let data = Data(json.utf8)
+        let decoded = try AWSJSONReader.readWithDecoder(data)
+        // JSONDecoder read every member: the response is complete.
+        let payload: Any = switch decoded {
+        case .codebuildBatches(let value): value
+        case .codebuildBuilds(let value): value
+        case .codebuildTestCases(let value): value
+        case .codebuildReports(let value): value
+        case .codepipelineState(let value): value
+        case .codepipelineExecution(let value): value
+        case .codepipelineExecutions(let value): value
+        case .codepipelineActionExecutions(let value): value
+        case .codepipelineDefinition(let value): value
+        case .junit, .buildLog: ()
+        }
+        #expect(Self.nilMembers(payload).isEmpty, "\(Self.nilMembers(payload))")
+        #expect(json.count > 100)
+        // The fast reader read it itself, and read the same.
+        let fast = try #require(data.withUnsafeBytes { AWSResponseFastReader.read($0) }, "fell back to JSONDecoder: \(json)")
+        #expect(fast == decoded)
     }
 }
