@@ -62,7 +62,12 @@ public struct Timestamp: Hashable, Sendable, Comparable, CustomStringConvertible
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM|±HHMM]` (a space is accepted for `T`). A time with no
     /// zone is taken as UTC, which is what the AWS CLI means when it prints one.
     public init?(iso8601 text: some StringProtocol) {
-        let bytes = Array(text.utf8)
+        guard let parsed = Array(text.utf8).withUnsafeBufferPointer({ Timestamp(iso8601UTF8: $0) }) else { return nil }
+        self = parsed
+    }
+
+    /// `init?(iso8601:)` on the text's UTF-8 bytes (the JSON reader passes them without making a String).
+    init?(iso8601UTF8 bytes: UnsafeBufferPointer<UInt8>) {
         var index = 0
         func number(_ width: Int) -> Int? {
             guard index + width <= bytes.count else { return nil }

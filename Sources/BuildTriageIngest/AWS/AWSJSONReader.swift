@@ -7,10 +7,20 @@ public enum AWSJSONReader {
     public static let maxBytes = 256 * 1024 * 1024
 
     /// Decodes a response into a typed document, or says clearly why not.
+    ///
+    /// The bytes are read in place by `AWSResponseFastReader`, which builds the same document as the Codable path
+    /// below at a fraction of the cost; whatever it does not read itself (invalid or unusual JSON, a response with
+    /// nothing to analyze) goes to the Codable path, which decides and words the diagnostic.
     public static func read(_ data: Data) throws(IngestError) -> Document {
-        guard data.count <= maxBytes else {
-            throw IngestError("JSON document of \(data.count / 1_048_576) MiB is larger than any AWS response (limit \(maxBytes / 1_048_576) MiB)")
-        }
+        guard data.count <= maxBytes else { throw tooLarge(data) }
+        if let document = data.withUnsafeBytes({ AWSResponseFastReader.read($0) }) { return document }
+        return try readWithDecoder(data)
+    }
+
+    /// `read` through JSONDecoder and the models' Codable conformances only: the reference the fast reader is
+    /// tested against, and its fallback.
+    package static func readWithDecoder(_ data: Data) throws(IngestError) -> Document {
+        guard data.count <= maxBytes else { throw tooLarge(data) }
         do {
             let probe = try JSONDecoder().decode(Probe.self, from: data)
             switch probe.result {
@@ -22,6 +32,10 @@ public enum AWSJSONReader {
         } catch {
             throw syntaxError(in: data, fallback: error)
         }
+    }
+
+    private static func tooLarge(_ data: Data) -> IngestError {
+        IngestError("JSON document of \(data.count / 1_048_576) MiB is larger than any AWS response (limit \(maxBytes / 1_048_576) MiB)")
     }
 
     /// JSONDecoder on Linux says only "not valid JSON"; JSONSerialization says where.
