@@ -10,14 +10,12 @@ public import BuildTriageCore
 public enum JUnitReader {
     /// Reads the report at `path`, streaming it from disk.
     public static func read(path: String) throws(IngestError) -> JUnitReport {
-        var parser = JUnitStreamParser(reader: try XMLPullReader(path: path))
-        return try parser.run()
+        try JUnitStreamParser(parser: XMLPushParser(path: path)).run()
     }
 
     /// Reads a report held in memory.
     public static func read(bytes: [UInt8]) throws(IngestError) -> JUnitReport {
-        var parser = JUnitStreamParser(reader: try XMLPullReader(bytes: bytes))
-        return try parser.run()
+        try JUnitStreamParser(parser: XMLPushParser(bytes: bytes)).run()
     }
 
     /// Names the format of a root element that is not JUnit, when it is a known one.
@@ -175,8 +173,9 @@ private struct OpenSuite {
     var name: [UInt8]?
 }
 
-private struct JUnitStreamParser {
-    let reader: XMLPullReader
+/// Builds the report from the parser's events (one instance a document).
+private final class JUnitStreamParser: XMLEventHandler {
+    let parser: XMLPushParser
     var root: String?
     var suiteCount = 0
     var counts = TestCounts()
@@ -191,20 +190,13 @@ private struct JUnitStreamParser {
     var capture = ChildCapture(element: .failure, depth: 0)
     var capturing = false
 
-    init(reader: XMLPullReader) {
-        self.reader = reader
+    init(parser: XMLPushParser) {
+        self.parser = parser
     }
 
-    mutating func run() throws(IngestError) -> JUnitReport {
+    func run() throws(IngestError) -> JUnitReport {
         do {
-            while try reader.advance() {
-                switch reader.kind {
-                case .element: try startElement()
-                case .endElement: endElement(depth: reader.depth)
-                case .text, .cdata, .whitespace: text()
-                default: break
-                }
-            }
+            try parser.parse(into: self)
         } catch {
             var error = error
             if root != nil { error.kind = .junit }
@@ -264,8 +256,7 @@ private struct JUnitStreamParser {
         values = sorted
     }
 
-    private mutating func startElement() throws(IngestError) {
-        let depth = reader.depth
+    func startElement(depth: Int, isEmpty empty: Bool, parser reader: XMLPushParser) throws(IngestError) {
         let element = reader.name(in: JUnitElement.table)
         if root == nil {
             guard element == .testsuites || element == .testsuite else {
@@ -275,7 +266,6 @@ private struct JUnitStreamParser {
             }
             root = element == .testsuites ? "testsuites" : "testsuite"
         }
-        let empty = reader.isEmptyElement
         // Inside a <failure>, <system-out>... being captured, elements are content: only a rerun's <stackTrace>
         // (whose text is the rerun's details) matters.
         if capturing {
@@ -293,20 +283,20 @@ private struct JUnitStreamParser {
                 suites.append(OpenSuite(depth: depth, name: name))
             }
         case .testcase:
-            startCase(depth: depth)
+            startCase(depth: depth, reader)
             if empty { endCase() }
         case .properties:
             if !empty { reader.skipChildren() }
         case .failure?, .error?, .skipped?, .flakyFailure?, .flakyError?, .rerunFailure?, .rerunError?, .systemOut?, .systemErr?:
             guard openCases > 0, depth == builders[openCases - 1].depth + 1, let element else { return }
-            startChild(element, depth: depth)
+            startChild(element, depth: depth, reader)
             if empty { endChild() }
         default:
             break
         }
     }
 
-    private mutating func startCase(depth: Int) {
+    private func startCase(depth: Int, _ reader: XMLPushParser) {
         if openCases == builders.count { builders.append(CaseBuilder()) }
         let suiteIndex = suites.isEmpty ? -1 : suites.count - 1
         builders[openCases].reset(depth: depth, reportLine: reader.elementLine, suiteIndex: suiteIndex)
@@ -314,7 +304,7 @@ private struct JUnitStreamParser {
         openCases += 1
     }
 
-    private mutating func startChild(_ element: JUnitElement, depth: Int) {
+    private func startChild(_ element: JUnitElement, depth: Int, _ reader: XMLPushParser) {
         capturing = true
         capture.element = element
         capture.depth = depth
@@ -330,15 +320,14 @@ private struct JUnitStreamParser {
         }
     }
 
-    private mutating func text() {
+    func text(depth: Int, parser reader: XMLPushParser) {
         guard capturing else { return }
-        let depth = reader.depth
         if depth == capture.depth + 1 || (capture.stackTraceDepth.map { depth == $0 + 1 } ?? false) {
             reader.appendText(to: &capture.text, limit: capture.limit)
         }
     }
 
-    private mutating func endElement(depth: Int) {
+    func endElement(depth: Int) {
         if capturing {
             if depth == capture.depth {
                 endChild()
@@ -354,7 +343,7 @@ private struct JUnitStreamParser {
         }
     }
 
-    private mutating func endChild() {
+    private func endChild() {
         capturing = false
         let child = capture
         let index = openCases - 1
@@ -407,7 +396,7 @@ private struct JUnitStreamParser {
         )
     }
 
-    private mutating func endCase() {
+    private func endCase() {
         openCases -= 1
         let outcome = builders[openCases].outcome
         counts.add(outcome)
