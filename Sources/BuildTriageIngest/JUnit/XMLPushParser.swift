@@ -372,11 +372,15 @@ final class XMLPushParser {
 
     // MARK: Events
 
-    /// The parser whose document `context` is: nil for the sub-contexts in which libxml2 parses an entity's text.
-    private static func parser(_ context: UnsafeMutableRawPointer?) -> XMLPushParser? {
-        guard let context, let opaque = context.assumingMemoryBound(to: xmlParserCtxt.self).pointee._private else { return nil }
-        let parser = Unmanaged<XMLPushParser>.fromOpaque(opaque).takeUnretainedValue()
-        return UnsafeMutableRawPointer(parser.context) == context ? parser : nil
+    /// Calls `body` with the parser whose document `context` is, if it is one: not for the sub-contexts in which
+    /// libxml2 parses an entity's text. The parser is borrowed (no retain and release an event: it outlives the
+    /// parse).
+    @inline(__always)
+    private static func with(_ context: UnsafeMutableRawPointer?, _ body: (XMLPushParser) -> Void) {
+        guard let context, let opaque = context.assumingMemoryBound(to: xmlParserCtxt.self).pointee._private else { return }
+        Unmanaged<XMLPushParser>.fromOpaque(opaque)._withUnsafeGuaranteedRef { parser in
+            if UnsafeMutableRawPointer(parser.context) == context { body(parser) }
+        }
     }
 
     private func install(on context: xmlParserCtxtPtr) {
@@ -385,33 +389,34 @@ final class XMLPushParser {
         sax.pointee.startElement = nil
         sax.pointee.endElement = nil
         sax.pointee.startElementNs = { context, localName, prefix, namespace, _, _, count, defaulted, attributes in
-            XMLPushParser.parser(context)?.startElement(localName, prefix, namespace, Int(count - defaulted), attributes)
+            XMLPushParser.with(context) { $0.startElement(localName, prefix, namespace, Int(count - defaulted), attributes) }
         }
         sax.pointee.endElementNs = { context, _, _, _ in
-            XMLPushParser.parser(context)?.endElement()
+            XMLPushParser.with(context) { $0.endElement() }
         }
         sax.pointee.characters = { context, bytes, length in
-            XMLPushParser.parser(context)?.characters(bytes, Int(length))
+            XMLPushParser.with(context) { $0.characters(bytes, Int(length)) }
         }
         sax.pointee.ignorableWhitespace = sax.pointee.characters
         sax.pointee.cdataBlock = { context, bytes, length in
-            XMLPushParser.parser(context)?.cdata(bytes, Int(length))
+            XMLPushParser.with(context) { $0.cdata(bytes, Int(length)) }
         }
         sax.pointee.comment = { context, _ in
-            XMLPushParser.parser(context)?.otherNode(hasLine: true)
+            XMLPushParser.with(context) { $0.otherNode(hasLine: true) }
         }
         sax.pointee.processingInstruction = { context, _, _ in
-            XMLPushParser.parser(context)?.otherNode(hasLine: true)
+            XMLPushParser.with(context) { $0.otherNode(hasLine: true) }
         }
         sax.pointee.reference = { context, _ in
-            XMLPushParser.parser(context)?.otherNode(hasLine: false)
+            XMLPushParser.with(context) { $0.otherNode(hasLine: false) }
         }
         // The DTD node: recorded as a node, then built by libxml2's own callback (entity declarations need it).
         originalInternalSubset = sax.pointee.internalSubset
         sax.pointee.internalSubset = { context, name, publicID, systemID in
-            guard let parser = XMLPushParser.parser(context) else { return }
-            parser.otherNode(hasLine: false)
-            parser.originalInternalSubset?(context, name, publicID, systemID)
+            XMLPushParser.with(context) { parser in
+                parser.otherNode(hasLine: false)
+                parser.originalInternalSubset?(context, name, publicID, systemID)
+            }
         }
         // The user data is a parser context (this one, or a sub-context parsing an entity): its `_private` is this
         // parser either way.
