@@ -10,12 +10,14 @@ public import BuildTriageCore
 public enum JUnitReader {
     /// Reads the report at `path`, streaming it from disk.
     public static func read(path: String) throws(IngestError) -> JUnitReport {
-        try JUnitEvents(parser: XMLPushParser(path: path)).run()
+        let events = JUnitEvents()
+        return try events.run(XMLPushParser(path: path, handler: events))
     }
 
     /// Reads a report held in memory.
     public static func read(bytes: [UInt8]) throws(IngestError) -> JUnitReport {
-        try JUnitEvents(parser: XMLPushParser(bytes: bytes)).run()
+        let events = JUnitEvents()
+        return try events.run(XMLPushParser(bytes: bytes, handler: events))
     }
 
     /// Names the format of a root element that is not JUnit, when it is a known one.
@@ -173,16 +175,14 @@ private struct OpenSuite {
     var name: [UInt8]?
 }
 
-/// Hands the parser's events to a `JUnitStreamParser` (one instance a document).
+/// Hands the parser's events to a `JUnitStreamParser` (one instance a document; the parser holds it).
 private final class JUnitEvents: XMLEventHandler {
-    let parser: XMLPushParser
     /// The builder, held through a pointer: each event mutates it in place, without the run-time exclusivity
     /// checks every access to a class's stored property gets (a third of the builder's cost on plain passes).
     /// Events come one at a time, never re-entrantly.
     private let state: UnsafeMutablePointer<JUnitStreamParser>
 
-    init(parser: XMLPushParser) {
-        self.parser = parser
+    init() {
         state = .allocate(capacity: 1)
         state.initialize(to: JUnitStreamParser())
     }
@@ -192,9 +192,9 @@ private final class JUnitEvents: XMLEventHandler {
         state.deallocate()
     }
 
-    func run() throws(IngestError) -> JUnitReport {
+    func run(_ parser: XMLPushParser) throws(IngestError) -> JUnitReport {
         do {
-            try parser.parse(into: self)
+            try parser.parse()
         } catch {
             var error = error
             if state.pointee.root != nil { error.kind = .junit }

@@ -121,7 +121,7 @@ struct XMLAttributeValues: Sendable {
     }
 }
 
-/// Receives a document's nodes in document order while `XMLPushParser.parse(into:)` runs: the nodes libxml2's
+/// Receives a document's nodes in document order while `XMLPushParser.parse()` runs: the nodes libxml2's
 /// tree builder would make (an element start, an element end, a piece of text), nothing else. What the parser
 /// says about the current node (`name(in:)`, `readAttributes`, `appendText`, `elementLine`) is valid only during
 /// the call that delivers it.
@@ -170,7 +170,8 @@ final class XMLPushParser {
     private let errors = ErrorCollector()
     /// The document's parser context while `parse(into:)` runs.
     private var context: xmlParserCtxtPtr?
-    private var handler: (any XMLEventHandler)?
+    /// A `let`, so that an event borrows it rather than retaining and releasing it.
+    private let handler: any XMLEventHandler
     private var handlerError: IngestError?
     private var originalInternalSubset: internalSubsetSAXFunc?
 
@@ -202,9 +203,12 @@ final class XMLPushParser {
     private enum LastNode { case other, text, cdata }
 
     /// The tables last given to `name(in:)` and `readAttributes`, with their names interned in this parse's
-    /// dictionary.
-    private var elementNames = InternedNames()
-    private var attributeNames = InternedNames()
+    /// dictionary (libxml2 hands over every element and attribute name interned there, so that a pointer
+    /// comparison finds most names).
+    /// Held through pointers: read on every element without the run-time exclusivity checks of a class's stored
+    /// properties.
+    private let elementNames = UnsafeMutablePointer<InternedNames>.allocate(capacity: 1)
+    private let attributeNames = UnsafeMutablePointer<InternedNames>.allocate(capacity: 1)
 
     private static let parserInitialised: Bool = {
         xmlInitParser()
@@ -215,8 +219,9 @@ final class XMLPushParser {
         bitPattern: XML_PARSE_NONET.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_BIG_LINES.rawValue
     )
 
-    /// A parser that streams the file at `path` from disk (plain POSIX reads: no URI, network or gzip handling).
-    convenience init(path: String) throws(IngestError) {
+    /// A parser that streams the file at `path` from disk (plain POSIX reads: no URI, network or gzip handling)
+    /// to `handler`.
+    convenience init(path: String, handler: any XMLEventHandler) throws(IngestError) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw IngestError("cannot open file: \(Self.errnoText(errno))") }
         var status = stat()
@@ -224,24 +229,36 @@ final class XMLPushParser {
             close(descriptor)
             throw IngestError("is a directory")
         }
-        self.init(source: InputSource(descriptor: descriptor))
+        self.init(source: InputSource(descriptor: descriptor), handler: handler)
     }
 
-    /// A parser over bytes in memory (copied to libxml2 a chunk at a time).
-    convenience init(bytes: [UInt8]) {
-        self.init(source: InputSource(bytes: bytes))
+    /// A parser over bytes in memory (copied to libxml2 a chunk at a time) to `handler`.
+    convenience init(bytes: [UInt8], handler: any XMLEventHandler) {
+        self.init(source: InputSource(bytes: bytes), handler: handler)
     }
 
-    private init(source: InputSource) {
+    private init(source: InputSource, handler: any XMLEventHandler) {
         _ = Self.parserInitialised
         self.source = source
+        self.handler = handler
+        elementNames.initialize(to: InternedNames())
+        attributeNames.initialize(to: InternedNames())
+    }
+
+    deinit {
+        elementNames.pointee.removeAll()
+        attributeNames.pointee.removeAll()
+        elementNames.deinitialize(count: 1)
+        elementNames.deallocate()
+        attributeNames.deinitialize(count: 1)
+        attributeNames.deallocate()
     }
 
     // MARK: Parsing
 
-    /// Parses the whole document, handing its nodes to `handler`. Throws on malformed XML (with the line), on a
-    /// read error, or what `handler` throws (parsing stops there).
-    func parse(into handler: any XMLEventHandler) throws(IngestError) {
+    /// Parses the whole document, handing its nodes to the handler. Throws on malformed XML (with the line), on a
+    /// read error, or what the handler throws (parsing stops there). Call once.
+    func parse() throws(IngestError) {
         // Errors raised outside a parser context (an input that fails encoding conversion, say) go to the
         // thread's structured handler, else to its generic channel, which prints to stderr: silence the second
         // and route the first to the collector while parsing (a parser is used on one thread).
@@ -253,7 +270,6 @@ final class XMLPushParser {
             throw IngestError("cannot create an XML parser")
         }
         self.context = context
-        self.handler = handler
         defer {
             // The document holds only what the DTD callbacks made (the DTD node, entity declarations).
             if let document = context.pointee.myDoc { xmlFreeDoc(document) }
@@ -261,9 +277,8 @@ final class XMLPushParser {
             xmlFreeParserCtxt(context)
             self.context = nil
             // Interned names die with the dictionary.
-            elementNames = InternedNames()
-            attributeNames = InternedNames()
-            self.handler = nil
+            elementNames.pointee.removeAll()
+            attributeNames.pointee.removeAll()
         }
         install(on: context)
         xmlCtxtUseOptions(context, Self.options)
@@ -323,16 +338,10 @@ final class XMLPushParser {
     /// nothing: it is `prefix:name`).
     func name<Name>(in table: XMLNameTable<Name>) -> Name? {
         guard let elementName, !elementPrefixUnbound else { return nil }
-        return table.match(elementName, interned: interned(table, in: &elementNames))
-    }
-
-    /// `table`'s names interned in the parser's dictionary (as libxml2 interns the names it hands over),
-    /// remembered in `cache` while the same table is used.
-    private func interned<Name>(_ table: XMLNameTable<Name>, in cache: inout InternedNames) -> UnsafeBufferPointer<UnsafePointer<UInt8>?> {
-        if cache.table !== table {
-            cache = InternedNames(table: table, dictionary: context?.pointee.dict)
+        if elementNames.pointee.identity != ObjectIdentifier(table) {
+            elementNames.pointee.set(table, dictionary: context?.pointee.dict)
         }
-        return cache.pointers
+        return table.match(elementName, interned: elementNames.pointee.pointers)
     }
 
     /// The current element's local name as a String (for diagnostics).
@@ -358,7 +367,10 @@ final class XMLPushParser {
     func readAttributes(_ table: XMLNameTable<Int>, into values: inout XMLAttributeValues) {
         values.removeAll()
         guard let attributes else { return }
-        let names = interned(table, in: &attributeNames)
+        if attributeNames.pointee.identity != ObjectIdentifier(table) {
+            attributeNames.pointee.set(table, dictionary: context?.pointee.dict)
+        }
+        let names = attributeNames.pointee.pointers
         // Five pointers an attribute: local name, prefix, namespace, value start, value end.
         for index in stride(from: 0, to: attributeCount * 5, by: 5) {
             guard attributes[index + 1] == nil, let name = attributes[index], let slot = table.match(name, interned: names),
@@ -495,7 +507,7 @@ final class XMLPushParser {
             fail(code: XML_ERR_INTERNAL_ERROR, "Excessive depth in document: \(Self.maxDepth) use XML_PARSE_HUGE option")
             return
         }
-        guard depth <= skipDepth, let handler else { return }
+        guard depth <= skipDepth else { return }
         let empty: Bool = {
             guard let cursor = context?.pointee.input?.pointee.cur else { return false }
             return cursor[0] == UInt8(ascii: "/") && cursor[1] == UInt8(ascii: ">")
@@ -541,7 +553,7 @@ final class XMLPushParser {
             skipDepth = .max
             return
         }
-        handler?.endElement(depth: depth)
+        handler.endElement(depth: depth)
     }
 
     private func characters(_ bytes: UnsafePointer<xmlChar>?, _ length: Int) {
@@ -558,7 +570,7 @@ final class XMLPushParser {
             }
             textNodeLength += length
         }
-        guard openElements <= skipDepth, let handler else { return }
+        guard openElements <= skipDepth else { return }
         if newNode {
             previousEndLine = currentEndLine
             currentEndLine = line
@@ -572,7 +584,7 @@ final class XMLPushParser {
         pendingEmpty = false
         let newNode = lastNode != .cdata
         lastNode = .cdata
-        guard openElements <= skipDepth, let handler else { return }
+        guard openElements <= skipDepth else { return }
         if newNode {
             // A CDATA node has no line of its own.
             previousEndLine = currentEndLine
@@ -598,17 +610,15 @@ final class XMLPushParser {
 
 /// A name table's names interned in a parser's dictionary, in table order (nil where interning failed: that name
 /// is then found by its bytes).
-private final class InternedNames {
-    let table: AnyObject?
-    let pointers: UnsafeBufferPointer<UnsafePointer<UInt8>?>
+private struct InternedNames {
+    /// The table's identity, compared on every lookup without retaining anything.
+    private(set) var identity: ObjectIdentifier?
+    /// The table itself, kept alive so that the identity stays its own.
+    private var table: AnyObject?
+    private(set) var pointers = UnsafeBufferPointer<UnsafePointer<UInt8>?>(start: nil, count: 0)
 
-    init() {
-        table = nil
-        pointers = UnsafeBufferPointer(start: nil, count: 0)
-    }
-
-    init<Name>(table: XMLNameTable<Name>, dictionary: xmlDictPtr?) {
-        self.table = table
+    mutating func set<Name>(_ table: XMLNameTable<Name>, dictionary: xmlDictPtr?) {
+        removeAll()
         let buffer = UnsafeMutableBufferPointer<UnsafePointer<UInt8>?>.allocate(capacity: table.count)
         var index = 0
         table.forEachName { name in
@@ -616,10 +626,15 @@ private final class InternedNames {
             index += 1
         }
         pointers = UnsafeBufferPointer(buffer)
+        identity = ObjectIdentifier(table)
+        self.table = table
     }
 
-    deinit {
+    mutating func removeAll() {
         pointers.deallocate()
+        pointers = UnsafeBufferPointer(start: nil, count: 0)
+        identity = nil
+        table = nil
     }
 }
 
