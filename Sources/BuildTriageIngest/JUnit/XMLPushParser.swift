@@ -152,12 +152,13 @@ protocol XMLEventHandler: AnyObject {
 /// sub-context (to check it, and in SAX mode at every reference), and those events are dropped because their
 /// context is not the document's — a DTD cannot inject elements, attributes or text. What the tree builder did
 /// and the SAX callbacks must do themselves is done here: the 256-level depth limit (`nodePush`), the 10 MB
-/// text-node limit (`xmlSAX2Characters`), dropping attributes defaulted by an `<!ATTLIST>` (only added with
-/// `XML_PARSE_DTDATTR`), and decoding the `&#38;` that libxml2 writes for `&` in attribute values that hold a
-/// reference (entity references themselves stay as written, `&name;`).
+/// text-node limit (`xmlSAX2Characters`), dropping the attributes an `<!ATTLIST>` defaults (libxml2 passes them
+/// on; the tree builder kept them only with `XML_PARSE_DTDATTR`), and decoding the `&#38;` that libxml2 writes
+/// for `&` in attribute values that hold a reference (entity references themselves stay as written, `&name;`).
 ///
 /// The nodes handed out are the ones the `xmlTextReader` reported (an empty element is one start event, the
-/// contents of a skipped element are not reported), with the same depths and element lines.
+/// contents of a skipped element are not reported), with the same depths and element lines — except that lines
+/// past 65,535 are exact for elements and comments too (the tree kept 16 bits for those).
 final class XMLPushParser {
     /// Bytes read and pushed to libxml2 at a time.
     static let chunkSize = 256 * 1024
@@ -638,19 +639,15 @@ private struct InternedNames {
     }
 }
 
-/// Length of a NUL-terminated libxml2 string, or `limit` if it is longer.
-private func cLength(_ pointer: UnsafePointer<UInt8>, limit: Int = .max) -> Int {
-    UnsafeRawPointer(pointer).withMemoryRebound(to: CChar.self, capacity: 1) { strnlen($0, limit) }
-}
-
 /// POSIX `read(2)` (named apart from `InputSource.read`).
 private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
     read(descriptor, buffer, count)
 }
 
-// MARK: - Callback contexts
+// MARK: - Input and errors
 
-/// The bytes libxml2 reads: a file descriptor or an array, handed out in the chunks libxml2 asks for.
+/// The bytes the parser pushes to libxml2: a file descriptor or an array, read a chunk at a time, with what the
+/// diagnostics need to know about them (empty, where the data ends).
 private final class InputSource {
     private let descriptor: Int32
     private let bytes: [UInt8]
