@@ -310,7 +310,7 @@ private struct JUnitStreamParser {
             suiteCount += 1
             if !empty {
                 reader.readAttributes(Attribute.table, into: &suiteAttributes)
-                let name = suiteAttributes.present[Attribute.name] ? Array(suiteAttributes.bytes(Attribute.name)) : nil
+                let name = suiteAttributes.isPresent(Attribute.name) ? Array(suiteAttributes.bytes(Attribute.name)) : nil
                 suites.append(OpenSuite(depth: depth, name: name))
             }
         case .testcase:

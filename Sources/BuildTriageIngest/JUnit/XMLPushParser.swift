@@ -79,45 +79,60 @@ struct XMLAttributeValues: Sendable {
     /// nested arrays to check, and copies are a `memcpy`).
     fileprivate var storage: [UInt8] = Array(repeating: 0, count: 256)
     fileprivate var used = 0
-    fileprivate var ranges: [Range<Int>]
-    fileprivate(set) var present: [Bool]
+    /// Where each slot's value starts and ends in `storage`, two entries a slot; a start of -1 for an absent
+    /// attribute. One array, so that clearing and setting a value checks one buffer's uniqueness.
+    private var bounds: [Int]
 
     init(slots: Int) {
-        ranges = Array(repeating: 0..<0, count: slots)
-        present = Array(repeating: false, count: slots)
+        bounds = Array(repeating: -1, count: slots * 2)
     }
 
     mutating func removeAll() {
         used = 0
-        for slot in present.indices where present[slot] {
-            present[slot] = false
-            ranges[slot] = 0..<0
-        }
+        bounds.withUnsafeMutableBufferPointer { $0.update(repeating: -1) }
     }
 
-    fileprivate mutating func append(_ source: UnsafeRawPointer, count: Int) {
+    /// Whether the attribute in `slot` was present.
+    func isPresent(_ slot: Int) -> Bool {
+        bounds[slot &* 2] >= 0
+    }
+
+    private func range(_ slot: Int) -> Range<Int> {
+        let start = bounds[slot &* 2]
+        return start < 0 ? 0..<0 : start..<bounds[slot &* 2 &+ 1]
+    }
+
+    /// Stores `count` bytes at `source` (as `write` copies them, returning how many it wrote, at most `count`)
+    /// as the value in `slot`.
+    fileprivate mutating func set(
+        _ slot: Int, count: Int, _ write: (UnsafeMutablePointer<UInt8>) -> Int
+    ) {
         if used + count > storage.count {
             storage += repeatElement(0, count: max(storage.count, used + count - storage.count))
         }
-        let offset = used
-        storage.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: offset).copyMemory(from: source, byteCount: count) }
-        used += count
+        let first = used
+        let written = storage.withUnsafeMutableBufferPointer { write($0.baseAddress! + first) }
+        used = first + written
+        bounds.withUnsafeMutableBufferPointer { bounds in
+            bounds[slot &* 2] = first
+            bounds[slot &* 2 &+ 1] = first + written
+        }
     }
 
     /// The bytes of the value in `slot` (empty when the attribute was absent).
     func bytes(_ slot: Int) -> ArraySlice<UInt8> {
-        storage[ranges[slot]]
+        storage[range(slot)]
     }
 
     /// Calls `body` with the bytes of the value in `slot` (empty when the attribute was absent).
     func withBytes<Result>(_ slot: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-        let range = ranges[slot]
+        let range = range(slot)
         return storage.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
     /// The value in `slot` as a String, nil when the attribute was absent.
     func string(_ slot: Int) -> String? {
-        present[slot] ? String(decoding: storage[ranges[slot]], as: UTF8.self) : nil
+        isPresent(slot) ? String(decoding: storage[range(slot)], as: UTF8.self) : nil
     }
 }
 
@@ -375,42 +390,39 @@ final class XMLPushParser {
         // Five pointers an attribute: local name, prefix, namespace, value start, value end.
         for index in stride(from: 0, to: attributeCount * 5, by: 5) {
             guard attributes[index + 1] == nil, let name = attributes[index], let slot = table.match(name, interned: names),
-                !values.present[slot], let start = attributes[index + 3], let end = attributes[index + 4]
+                !values.isPresent(slot), let start = attributes[index + 3], let end = attributes[index + 4]
             else { continue }
-            values.present[slot] = true
-            let first = values.used
-            Self.appendAttributeValue(start, count: end - start, to: &values)
-            values.ranges[slot] = first..<values.used
+            let count = end - start
+            values.set(slot, count: count) { target in Self.copyAttributeValue(start, count: count, to: target) }
         }
     }
 
-    /// Appends an attribute value as libxml2 hands it over: where the value held a reference, its `&` (from
-    /// `&amp;`, `&#38;` or `&#x26;`) is written `&#38;`, and an entity reference stays `&name;` (`xmlParseAttValueComplex`
-    /// without entity substitution).
-    private static func appendAttributeValue(_ start: UnsafePointer<xmlChar>, count: Int, to values: inout XMLAttributeValues) {
-        guard count > 0 else { return }
+    /// Copies an attribute value as libxml2 hands it over to `target`, returning the bytes written: where the
+    /// value held a reference, its `&` (from `&amp;`, `&#38;` or `&#x26;`) is written `&#38;` and becomes `&`
+    /// again; an entity reference stays `&name;` (`xmlParseAttValueComplex` without entity substitution).
+    private static func copyAttributeValue(_ start: UnsafePointer<xmlChar>, count: Int, to target: UnsafeMutablePointer<UInt8>) -> Int {
+        guard count > 0 else { return 0 }
         // As libxml2's tree builder tells: a value read straight from the input ends at its closing quote, one
         // rewritten (references, normalised white space) is a copy that ends with a NUL.
         guard start[count] == 0, memchr(start, Int32(UInt8(ascii: "&")), count) != nil else {
-            values.append(start, count: count)
-            return
+            target.update(from: start, count: count)
+            return count
         }
-        var ampersand = UInt8(ascii: "&")
-        var from = 0
+        var written = 0
         var index = 0
         while index < count {
-            if start[index] == UInt8(ascii: "&"), index + 4 < count, start[index + 1] == UInt8(ascii: "#"),
+            let byte = start[index]
+            target[written] = byte
+            written &+= 1
+            if byte == UInt8(ascii: "&"), index + 4 < count, start[index + 1] == UInt8(ascii: "#"),
                 start[index + 2] == UInt8(ascii: "3"), start[index + 3] == UInt8(ascii: "8"), start[index + 4] == UInt8(ascii: ";")
             {
-                values.append(start + from, count: index - from)
-                values.append(&ampersand, count: 1)
-                index += 5
-                from = index
+                index &+= 5
             } else {
-                index += 1
+                index &+= 1
             }
         }
-        values.append(start + from, count: count - from)
+        return written
     }
 
     /// Appends the current piece of text's UTF-8 bytes to `bytes`, keeping at most `limit` bytes in total.
