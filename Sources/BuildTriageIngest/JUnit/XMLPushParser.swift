@@ -163,9 +163,10 @@ protocol XMLEventHandler: AnyObject {
 /// The SAX handler is libxml2's default SAX2 one (`xmlSAXVersion(…, 2)`: the DTD callbacks record entity
 /// declarations in a document that only holds the DTD, exactly as for the `xmlTextReader` this replaces) with the
 /// content callbacks replaced. Its user data stays the parser context, and the Swift parser is the context's
-/// `_private`: libxml2 re-parses an internal entity's replacement text through the same callbacks in a
-/// sub-context (to check it, and in SAX mode at every reference), and those events are dropped because their
-/// context is not the document's — a DTD cannot inject elements, attributes or text. What the tree builder did
+/// `_private`: libxml2 parses an internal entity's replacement text through the same callbacks in a sub-context,
+/// and those events go to libxml2's tree builder (the entity keeps them as its children, so that the text is
+/// parsed once, not at every reference), never to the handler — a DTD cannot inject elements, attributes or
+/// text. What the tree builder did
 /// and the SAX callbacks must do themselves is done here: the 256-level depth limit (`nodePush`), the 10 MB
 /// text-node limit (`xmlSAX2Characters`), dropping the attributes an `<!ATTLIST>` defaults (libxml2 passes them
 /// on; the tree builder kept them only with `XML_PARSE_DTDATTR`), and decoding the `&#38;` that libxml2 writes
@@ -438,14 +439,16 @@ final class XMLPushParser {
 
     // MARK: Events
 
-    /// Calls `body` with the parser whose document `context` is, if it is one: not for the sub-contexts in which
-    /// libxml2 parses an entity's text. The parser is borrowed (no retain and release an event: it outlives the
-    /// parse).
+    /// Calls `body` with the parser whose document `context` is, and returns true, if it is one; returns false for
+    /// the sub-contexts in which libxml2 parses an entity's replacement text, whose events go to libxml2's own tree
+    /// builder instead. The parser is borrowed (no retain and release an event: it outlives the parse).
     @inline(__always)
-    private static func with(_ context: UnsafeMutableRawPointer?, _ body: (XMLPushParser) -> Void) {
-        guard let context, let opaque = context.assumingMemoryBound(to: xmlParserCtxt.self).pointee._private else { return }
-        Unmanaged<XMLPushParser>.fromOpaque(opaque)._withUnsafeGuaranteedRef { parser in
-            if UnsafeMutableRawPointer(parser.context) == context { body(parser) }
+    private static func with(_ context: UnsafeMutableRawPointer?, _ body: (XMLPushParser) -> Void) -> Bool {
+        guard let context, let opaque = context.assumingMemoryBound(to: xmlParserCtxt.self).pointee._private else { return false }
+        return Unmanaged<XMLPushParser>.fromOpaque(opaque)._withUnsafeGuaranteedRef { parser in
+            guard UnsafeMutableRawPointer(parser.context) == context else { return false }
+            body(parser)
+            return true
         }
     }
 
@@ -454,32 +457,50 @@ final class XMLPushParser {
         guard let sax = context.pointee.sax else { return }
         sax.pointee.startElement = nil
         sax.pointee.endElement = nil
-        sax.pointee.startElementNs = { context, localName, prefix, namespace, _, _, count, defaulted, attributes in
-            XMLPushParser.with(context) { $0.startElement(localName, prefix, namespace, Int(count - defaulted), attributes) }
+        // An entity's replacement text is parsed in a sub-context with these same callbacks, once when the entity
+        // is first referenced: its events go to libxml2's tree builder, which keeps them as the entity's children
+        // (as for the xmlTextReader). Then each reference is one `reference` event: without the children, libxml2
+        // would parse the text again at every reference (a 1 MB entity referenced 100,000 times: minutes).
+        sax.pointee.startElementNs = { context, localName, prefix, namespace, namespaceCount, namespaces, count, defaulted, attributes in
+            if !XMLPushParser.with(context, { $0.startElement(localName, prefix, namespace, Int(count - defaulted), attributes) }) {
+                xmlSAX2StartElementNs(context, localName, prefix, namespace, namespaceCount, namespaces, count, defaulted, attributes)
+            }
         }
-        sax.pointee.endElementNs = { context, _, _, _ in
-            XMLPushParser.with(context) { $0.endElement() }
+        sax.pointee.endElementNs = { context, localName, prefix, namespace in
+            if !XMLPushParser.with(context, { $0.endElement() }) {
+                xmlSAX2EndElementNs(context, localName, prefix, namespace)
+            }
         }
         sax.pointee.characters = { context, bytes, length in
-            XMLPushParser.with(context) { $0.characters(bytes, Int(length)) }
+            if !XMLPushParser.with(context, { $0.characters(bytes, Int(length)) }) {
+                xmlSAX2Characters(context, bytes, length)
+            }
         }
         sax.pointee.ignorableWhitespace = sax.pointee.characters
         sax.pointee.cdataBlock = { context, bytes, length in
-            XMLPushParser.with(context) { $0.cdata(bytes, Int(length)) }
+            if !XMLPushParser.with(context, { $0.cdata(bytes, Int(length)) }) {
+                xmlSAX2CDataBlock(context, bytes, length)
+            }
         }
-        sax.pointee.comment = { context, _ in
-            XMLPushParser.with(context) { $0.otherNode(hasLine: true) }
+        sax.pointee.comment = { context, text in
+            if !XMLPushParser.with(context, { $0.otherNode(hasLine: true) }) {
+                xmlSAX2Comment(context, text)
+            }
         }
-        sax.pointee.processingInstruction = { context, _, _ in
-            XMLPushParser.with(context) { $0.otherNode(hasLine: true) }
+        sax.pointee.processingInstruction = { context, target, data in
+            if !XMLPushParser.with(context, { $0.otherNode(hasLine: true) }) {
+                xmlSAX2ProcessingInstruction(context, target, data)
+            }
         }
-        sax.pointee.reference = { context, _ in
-            XMLPushParser.with(context) { $0.otherNode(hasLine: false) }
+        sax.pointee.reference = { context, name in
+            if !XMLPushParser.with(context, { $0.otherNode(hasLine: false) }) {
+                xmlSAX2Reference(context, name)
+            }
         }
         // The DTD node: recorded as a node, then built by libxml2's own callback (entity declarations need it).
         originalInternalSubset = sax.pointee.internalSubset
         sax.pointee.internalSubset = { context, name, publicID, systemID in
-            XMLPushParser.with(context) { parser in
+            _ = XMLPushParser.with(context) { parser in
                 parser.otherNode(hasLine: false)
                 parser.originalInternalSubset?(context, name, publicID, systemID)
             }
@@ -520,6 +541,7 @@ final class XMLPushParser {
             fail(code: XML_ERR_INTERNAL_ERROR, "Excessive depth in document: \(Self.maxDepth) use XML_PARSE_HUGE option")
             return
         }
+        if let attributes { buildReferencedEntities(attributes, count: count) }
         guard depth <= skipDepth else { return }
         let empty: Bool = {
             guard let cursor = context?.pointee.input?.pointee.cur else { return false }
@@ -546,6 +568,26 @@ final class XMLPushParser {
         }
         self.attributes = nil
         attributeCount = 0
+    }
+
+    /// Gives the entities referenced in these attribute values their children, as the tree builder did when it
+    /// turned an attribute value into nodes (`xmlStringLenGetNodeList`, whose nodes are then dropped). Without
+    /// them libxml2 would parse an entity's text again at each reference in content once an attribute value has
+    /// referenced it (a 1 MB entity, then 100,000 references: minutes). Only values libxml2 rewrote (they end with
+    /// a NUL) can hold a reference.
+    private func buildReferencedEntities(_ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>, count: Int) {
+        for index in stride(from: 0, to: count * 5, by: 5) {
+            guard let start = attributes[index + 3], let end = attributes[index + 4], end.pointee == 0, end > start
+            else { continue }
+            var cursor = start
+            while cursor + 1 < end {
+                if cursor.pointee == UInt8(ascii: "&"), cursor[1] != UInt8(ascii: "#") {
+                    xmlFreeNodeList(xmlStringLenGetNodeList(context?.pointee.myDoc, start, Int32(end - start)))
+                    break
+                }
+                cursor += 1
+            }
+        }
     }
 
     private func endElement() {
