@@ -10,14 +10,14 @@ public import BuildTriageCore
 public enum JUnitReader {
     /// Reads the report at `path`, streaming it from disk.
     public static func read(path: String) throws(IngestError) -> JUnitReport {
-        var parser = JUnitStreamParser(reader: try XMLPullReader(path: path))
-        return try parser.run()
+        let events = JUnitEvents()
+        return try events.run(XMLPushParser(path: path, handler: events))
     }
 
     /// Reads a report held in memory.
     public static func read(bytes: [UInt8]) throws(IngestError) -> JUnitReport {
-        var parser = JUnitStreamParser(reader: try XMLPullReader(bytes: bytes))
-        return try parser.run()
+        let events = JUnitEvents()
+        return try events.run(XMLPushParser(bytes: bytes, handler: events))
     }
 
     /// Names the format of a root element that is not JUnit, when it is a known one.
@@ -175,8 +175,49 @@ private struct OpenSuite {
     var name: [UInt8]?
 }
 
+/// Hands the parser's events to a `JUnitStreamParser` (one instance a document; the parser holds it).
+private final class JUnitEvents: XMLEventHandler {
+    /// The builder, held through a pointer: each event mutates it in place, without the run-time exclusivity
+    /// checks every access to a class's stored property gets (a third of the builder's cost on plain passes).
+    /// Events come one at a time, never re-entrantly.
+    private let state: UnsafeMutablePointer<JUnitStreamParser>
+
+    init() {
+        state = .allocate(capacity: 1)
+        state.initialize(to: JUnitStreamParser())
+    }
+
+    deinit {
+        state.deinitialize(count: 1)
+        state.deallocate()
+    }
+
+    func run(_ parser: XMLPushParser) throws(IngestError) -> JUnitReport {
+        do {
+            try parser.parse()
+        } catch {
+            var error = error
+            if state.pointee.root != nil { error.kind = .junit }
+            throw error
+        }
+        return try state.pointee.finish()
+    }
+
+    func startElement(depth: Int, isEmpty: Bool, parser: XMLPushParser) throws(IngestError) {
+        try state.pointee.startElement(depth: depth, isEmpty: isEmpty, parser: parser)
+    }
+
+    func endElement(depth: Int) {
+        state.pointee.endElement(depth: depth)
+    }
+
+    func text(depth: Int, parser: XMLPushParser) {
+        state.pointee.text(depth: depth, parser: parser)
+    }
+}
+
+/// Builds the report from the document's elements and text.
 private struct JUnitStreamParser {
-    let reader: XMLPullReader
     var root: String?
     var suiteCount = 0
     var counts = TestCounts()
@@ -191,25 +232,7 @@ private struct JUnitStreamParser {
     var capture = ChildCapture(element: .failure, depth: 0)
     var capturing = false
 
-    init(reader: XMLPullReader) {
-        self.reader = reader
-    }
-
-    mutating func run() throws(IngestError) -> JUnitReport {
-        do {
-            while try reader.advance() {
-                switch reader.kind {
-                case .element: try startElement()
-                case .endElement: endElement(depth: reader.depth)
-                case .text, .cdata, .whitespace: text()
-                default: break
-                }
-            }
-        } catch {
-            var error = error
-            if root != nil { error.kind = .junit }
-            throw error
-        }
+    mutating func finish() throws(IngestError) -> JUnitReport {
         guard let root else { throw IngestError("no root element") }
         Self.radixSort(&passedIdentities)
         return JUnitReport(root: root, suiteCount: suiteCount, counts: counts, cases: cases, passedIdentities: passedIdentities)
@@ -264,8 +287,7 @@ private struct JUnitStreamParser {
         values = sorted
     }
 
-    private mutating func startElement() throws(IngestError) {
-        let depth = reader.depth
+    mutating func startElement(depth: Int, isEmpty empty: Bool, parser reader: XMLPushParser) throws(IngestError) {
         let element = reader.name(in: JUnitElement.table)
         if root == nil {
             guard element == .testsuites || element == .testsuite else {
@@ -275,7 +297,6 @@ private struct JUnitStreamParser {
             }
             root = element == .testsuites ? "testsuites" : "testsuite"
         }
-        let empty = reader.isEmptyElement
         // Inside a <failure>, <system-out>... being captured, elements are content: only a rerun's <stackTrace>
         // (whose text is the rerun's details) matters.
         if capturing {
@@ -289,24 +310,24 @@ private struct JUnitStreamParser {
             suiteCount += 1
             if !empty {
                 reader.readAttributes(Attribute.table, into: &suiteAttributes)
-                let name = suiteAttributes.present[Attribute.name] ? Array(suiteAttributes.bytes(Attribute.name)) : nil
+                let name = suiteAttributes.isPresent(Attribute.name) ? Array(suiteAttributes.bytes(Attribute.name)) : nil
                 suites.append(OpenSuite(depth: depth, name: name))
             }
         case .testcase:
-            startCase(depth: depth)
+            startCase(depth: depth, reader)
             if empty { endCase() }
         case .properties:
             if !empty { reader.skipChildren() }
         case .failure?, .error?, .skipped?, .flakyFailure?, .flakyError?, .rerunFailure?, .rerunError?, .systemOut?, .systemErr?:
             guard openCases > 0, depth == builders[openCases - 1].depth + 1, let element else { return }
-            startChild(element, depth: depth)
+            startChild(element, depth: depth, reader)
             if empty { endChild() }
         default:
             break
         }
     }
 
-    private mutating func startCase(depth: Int) {
+    private mutating func startCase(depth: Int, _ reader: XMLPushParser) {
         if openCases == builders.count { builders.append(CaseBuilder()) }
         let suiteIndex = suites.isEmpty ? -1 : suites.count - 1
         builders[openCases].reset(depth: depth, reportLine: reader.elementLine, suiteIndex: suiteIndex)
@@ -314,7 +335,7 @@ private struct JUnitStreamParser {
         openCases += 1
     }
 
-    private mutating func startChild(_ element: JUnitElement, depth: Int) {
+    private mutating func startChild(_ element: JUnitElement, depth: Int, _ reader: XMLPushParser) {
         capturing = true
         capture.element = element
         capture.depth = depth
@@ -330,15 +351,14 @@ private struct JUnitStreamParser {
         }
     }
 
-    private mutating func text() {
+    mutating func text(depth: Int, parser reader: XMLPushParser) {
         guard capturing else { return }
-        let depth = reader.depth
         if depth == capture.depth + 1 || (capture.stackTraceDepth.map { depth == $0 + 1 } ?? false) {
             reader.appendText(to: &capture.text, limit: capture.limit)
         }
     }
 
-    private mutating func endElement(depth: Int) {
+    mutating func endElement(depth: Int) {
         if capturing {
             if depth == capture.depth {
                 endChild()
