@@ -55,13 +55,14 @@ struct BuildFailureAnalyzer: Analyzer {
                 evidence: failed.flatMap { evidence($0, owner: "build \(build.value.id ?? "")", path: build.path) } + logEvidence(for: subject),
                 target: target))
         }
-        for ref in context.groups where ref.status == .failed && ref.group.ignoreFailure != true {
+        for index in context.groups.indices where context.groups[index].knownStatus == .failed && !context.groups[index].ignoresFailure {
+            let ref = context.groups[index]
             let subject = Subject(.buildGroup, ref.identifier)
             guard !explained.contains(subject), covered.insert(subject).inserted else { continue }
             findings.append(Finding(
                 analyzer: Self.description.id, category: .buildFailure, subject: subject,
                 message: "\(ref.identifier) FAILED; the run has no build details, test report or log that says why (save `aws codebuild batch-get-builds` for its build, and its reports)",
-                evidence: [EvidenceLine(path: ref.batchPath, text: "build group \(ref.identifier): FAILED")] + logEvidence(for: subject),
+                evidence: [EvidenceLine(path: context.batchPath(ref), text: "build group \(ref.identifier): FAILED")] + logEvidence(for: subject),
                 target: context.target(of: ref)))
         }
         for action in context.pipelineActions where action.status == .failed {
