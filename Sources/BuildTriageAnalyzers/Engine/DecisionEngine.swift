@@ -30,7 +30,8 @@ public struct DecisionEngine: Sendable {
             if let target { byTarget[target, default: []].append(index) }
         }
         var targets = Set(byTarget.keys)
-        for batch in context.batches { targets.insert(context.target(of: batch.value, path: batch.path)) }
+        targets.reserveCapacity(byTarget.count + context.batchTargets.count)
+        for target in context.batchTargets { targets.insert(target) }
         for build in context.standaloneBuilds { targets.insert(context.place(of: build).1) }
         for state in context.pipelineStates {
             for stage in state.value.stageStates ?? [] {
@@ -38,8 +39,48 @@ public struct DecisionEngine: Sendable {
                 targets.insert(.stage(pipeline: state.value.pipelineName ?? "", stage: name, execution: execution.pipelineExecutionId))
             }
         }
-        return targets.sorted().map { decide($0, indices: byTarget[$0] ?? [], of: findings, context: context) }
-            .sorted { (Self.strength($0.action), $1.target) > (Self.strength($1.action), $0.target) }
+        // Strongest action first, then by target (`Target.<`): one sort of indexes on keys computed once (sorting
+        // the targets, then the recommendations, compared tuples of Strings built for every comparison).
+        var recommendations: [Recommendation] = []
+        recommendations.reserveCapacity(targets.count)
+        for target in targets { recommendations.append(decide(target, indices: byTarget[target] ?? [], of: findings, context: context)) }
+        let keys = recommendations.map { OrderKey(strength: Self.strength($0.action), target: $0.target) }
+        let order = keys.withUnsafeBufferPointer { keys in
+            recommendations.indices.sorted { OrderKey.precedes(keys[$0], keys[$1]) }
+        }
+        return order.map { recommendations[$0] }
+    }
+
+    /// (strength descending, target kind, target id, pipeline execution id), as `Target.<` orders targets.
+    private struct OrderKey {
+        let strength: Int
+        let kind: Target.Kind
+        let id: String
+        let execution: String
+
+        init(strength: Int, target: Target) {
+            self.strength = strength
+            kind = target.kind
+            id = target.id
+            execution = target.pipelineExecutionId ?? ""
+        }
+
+        /// `Target.<` compares kinds by raw value: batch < build < job < stage.
+        private static func rank(_ kind: Target.Kind) -> Int {
+            switch kind {
+            case .batch: 0
+            case .build: 1
+            case .job: 2
+            case .stage: 3
+            }
+        }
+
+        static func precedes(_ lhs: borrowing OrderKey, _ rhs: borrowing OrderKey) -> Bool {
+            if lhs.strength != rhs.strength { return lhs.strength > rhs.strength }
+            if lhs.kind != rhs.kind { return rank(lhs.kind) < rank(rhs.kind) }
+            if lhs.id != rhs.id { return lhs.id < rhs.id }
+            return lhs.execution < rhs.execution
+        }
     }
 
     static func strength(_ action: Action) -> Int {

@@ -6,7 +6,9 @@ import BuildTriageCore
 /// the bytes can be handed out in chunks as they are written. `JSONReporterTests` compares the two on a report with
 /// every member set.
 struct JSONReportWriter {
-    private(set) var bytes: [UInt8] = []
+    /// The bytes written and not yet handed to the sink.
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: buffer.base, count: buffer.count)) }
+    private let buffer: ByteBuffer
     /// Whether the container being written has no member yet, one entry per open container.
     private var empty: [Bool] = []
     private let sink: ((UnsafeRawBufferPointer) -> Void)?
@@ -16,37 +18,38 @@ struct JSONReportWriter {
     init(chunkBytes: Int = 1 << 20, sink: ((UnsafeRawBufferPointer) -> Void)? = nil) {
         self.sink = sink
         self.chunkBytes = chunkBytes
-        bytes.reserveCapacity(sink == nil ? 1 << 16 : chunkBytes + 4096)
+        buffer = ByteBuffer(capacity: sink == nil ? 1 << 16 : chunkBytes + 4096)
+        empty.reserveCapacity(16)
     }
 
     mutating func finish() {
-        bytes.append(0x0A)
+        buffer.append(0x0A)
         flush(force: true)
     }
 
     private mutating func flush(force: Bool = false) {
-        guard let sink, force || bytes.count >= chunkBytes else { return }
-        bytes.withUnsafeBytes { sink($0) }
-        bytes.removeAll(keepingCapacity: true)
+        guard let sink, force || buffer.count >= chunkBytes else { return }
+        sink(UnsafeRawBufferPointer(start: buffer.base, count: buffer.count))
+        buffer.count = 0
     }
 
     // MARK: Structure
 
     private mutating func indent() {
-        for _ in 0..<empty.count { bytes.append(0x20); bytes.append(0x20) }
+        buffer.appendSpaces(2 * empty.count)
     }
 
     private mutating func open(_ bracket: UInt8) {
-        bytes.append(bracket)
+        buffer.append(bracket)
         empty.append(true)
     }
 
     private mutating func close(_ bracket: UInt8) {
         let wasEmpty = empty.removeLast()
-        bytes.append(0x0A)
-        if wasEmpty { bytes.append(0x0A) }
+        buffer.append(0x0A)
+        if wasEmpty { buffer.append(0x0A) }
         indent()
-        bytes.append(bracket)
+        buffer.append(bracket)
         flush()
     }
 
@@ -55,17 +58,17 @@ struct JSONReportWriter {
         if empty[empty.count - 1] {
             empty[empty.count - 1] = false
         } else {
-            bytes.append(0x2C)
+            buffer.append(0x2C)
         }
-        bytes.append(0x0A)
+        buffer.append(0x0A)
         indent()
     }
 
     private mutating func key(_ name: StaticString) {
         next()
-        bytes.append(0x22)
-        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [0x22, 0x20, 0x3A, 0x20])
+        buffer.append(0x22)
+        name.withUTF8Buffer { buffer.append($0) }
+        buffer.append(0x22, 0x20, 0x3A, 0x20)
     }
 
     private mutating func object(_ body: (inout JSONReportWriter) -> Void) {
@@ -86,40 +89,21 @@ struct JSONReportWriter {
     // MARK: Scalars
 
     private mutating func string(_ value: String) {
-        bytes.append(0x22)
         var value = value
-        value.withUTF8 { utf8 in
-            var runStart = 0
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-                if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
-                runStart = index + 1
-                bytes.append(0x5C)
-                switch byte {
-                case 0x22: bytes.append(0x22)
-                case 0x5C: bytes.append(0x5C)
-                case 0x08: bytes.append(UInt8(ascii: "b"))
-                case 0x0C: bytes.append(UInt8(ascii: "f"))
-                case 0x0A: bytes.append(UInt8(ascii: "n"))
-                case 0x0D: bytes.append(UInt8(ascii: "r"))
-                case 0x09: bytes.append(UInt8(ascii: "t"))
-                default:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
-                }
-            }
-            if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
-        }
-        bytes.append(0x22)
+        value.withUTF8 { buffer.appendJSONString($0) }
     }
 
     private mutating func int(_ value: Int) {
-        bytes.append(contentsOf: String(value).utf8)
+        buffer.appendDecimal(value)
     }
 
     private mutating func bool(_ value: Bool) {
-        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        if value {
+            buffer.append(0x74, 0x72, 0x75, 0x65)
+        } else {
+            buffer.append(0x66)
+            buffer.append(0x61, 0x6C, 0x73, 0x65)
+        }
     }
 
     private mutating func member(_ name: StaticString, _ value: String?) {
@@ -252,7 +236,9 @@ struct JSONReportWriter {
                     for name in request.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
                         w.next()
                         w.string(name)
-                        w.bytes.append(contentsOf: [0x20, 0x3A, 0x20])
+                        w.buffer.append(0x20)
+                        w.buffer.append(0x3A)
+                        w.buffer.append(0x20)
                         w.string(request[name]!)
                     }
                 }
@@ -276,5 +262,116 @@ struct JSONReportWriter {
             w.member("start", entry.start?.iso8601)
             w.member("status", entry.status)
         }
+    }
+}
+
+/// The writer's bytes: a growable buffer written through a pointer (appending to an `[UInt8]` checked its
+/// uniqueness and capacity for every byte, and `append(contentsOf: [...])` allocated an array for every key).
+private final class ByteBuffer {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    @inline(__always) func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(to: count + extra) }
+    }
+
+    @inline(never) private func grow(to minimum: Int) {
+        let newCapacity = max(minimum, capacity * 2)
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    @inline(__always) func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always) func append(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) {
+        reserve(4)
+        base[count] = a
+        base[count + 1] = b
+        base[count + 2] = c
+        base[count + 3] = d
+        count += 4
+    }
+
+    @inline(__always) func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    func appendSpaces(_ n: Int) {
+        reserve(n)
+        (base + count).update(repeating: 0x20, count: n)
+        count += n
+    }
+
+    /// A non-negative or negative integer in decimal, as `String(value)` writes it.
+    func appendDecimal(_ value: Int) {
+        reserve(21)
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+            UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var length = 0
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            repeat {
+                scratch[19 - length] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
+                magnitude /= 10
+                length += 1
+            } while magnitude > 0
+            if value < 0 {
+                base[count] = 0x2D
+                count += 1
+            }
+            for index in (20 - length)..<20 {
+                base[count] = scratch[index]
+                count += 1
+            }
+        }
+    }
+
+    /// A JSON string: quoted, with `"`, `\\` and control characters escaped as `JSONEncoder` escapes them
+    /// (everything else, `/` included, as it is).
+    func appendJSONString(_ utf8: UnsafeBufferPointer<UInt8>) {
+        append(0x22)
+        var runStart = 0
+        for index in 0..<utf8.count {
+            let byte = utf8[index]
+            guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+            if runStart < index { append(UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
+            runStart = index + 1
+            switch byte {
+            case 0x22: append(0x5C); append(0x22)
+            case 0x5C: append(0x5C); append(0x5C)
+            case 0x08: append(0x5C); append(UInt8(ascii: "b"))
+            case 0x0C: append(0x5C); append(UInt8(ascii: "f"))
+            case 0x0A: append(0x5C); append(UInt8(ascii: "n"))
+            case 0x0D: append(0x5C); append(UInt8(ascii: "r"))
+            case 0x09: append(0x5C); append(UInt8(ascii: "t"))
+            default:
+                let hex: StaticString = "0123456789abcdef"
+                hex.withUTF8Buffer { hex in
+                    append(0x5C)
+                    append(UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)])
+                    append(hex[Int(byte & 0x0F)])
+                }
+            }
+        }
+        if runStart < utf8.count { append(UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+        append(0x22)
     }
 }
