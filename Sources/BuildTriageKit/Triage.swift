@@ -16,6 +16,11 @@ public enum Triage {
         return report(for: input, configuration: configuration)
     }
 
+    /// Reads the inputs (what `run` analyzes).
+    public static func read(paths: [String], ingestor: Ingestor = Ingestor(), progress: (@Sendable (Int, Int) -> Void)? = nil) -> TriageInput {
+        ingestor.ingest(paths: paths, progress: progress)
+    }
+
     /// Analyzes inputs already read.
     public static func report(for input: TriageInput, configuration: AnalysisConfiguration = AnalysisConfiguration()) -> TriageReport {
         let result = AnalysisEngine.analyze(input, configuration: configuration)
