@@ -9,8 +9,10 @@ struct JSONReportWriter {
     /// The bytes written and not yet handed to the sink.
     var bytes: [UInt8] { Array(UnsafeBufferPointer(start: buffer.base, count: buffer.count)) }
     private let buffer: ByteBuffer
-    /// Whether the container being written has no member yet, one entry per open container.
-    private var empty: [Bool] = []
+    /// How many containers are open.
+    private var depth = 0
+    /// Bit `n`: whether the container open at depth `n + 1` has no member yet (a report nests a few levels).
+    private var emptyBits: UInt64 = 0
     private let sink: ((UnsafeRawBufferPointer) -> Void)?
     private let chunkBytes: Int
 
@@ -19,7 +21,6 @@ struct JSONReportWriter {
         self.sink = sink
         self.chunkBytes = chunkBytes
         buffer = ByteBuffer(capacity: sink == nil ? 1 << 16 : chunkBytes + 4096)
-        empty.reserveCapacity(16)
     }
 
     mutating func finish() {
@@ -36,16 +37,20 @@ struct JSONReportWriter {
     // MARK: Structure
 
     private mutating func indent() {
-        buffer.appendSpaces(2 * empty.count)
+        buffer.appendSpaces(2 * depth)
     }
 
     private mutating func open(_ bracket: UInt8) {
         buffer.append(bracket)
-        empty.append(true)
+        precondition(depth < 64, "a report nests a few levels")
+        emptyBits |= 1 << UInt64(depth)
+        depth += 1
     }
 
     private mutating func close(_ bracket: UInt8) {
-        let wasEmpty = empty.removeLast()
+        depth -= 1
+        let wasEmpty = emptyBits & (1 << UInt64(depth)) != 0
+        emptyBits &= ~(1 << UInt64(depth))
         buffer.append(0x0A)
         if wasEmpty { buffer.append(0x0A) }
         indent()
@@ -55,8 +60,9 @@ struct JSONReportWriter {
 
     /// Starts the next member or element of the open container.
     private mutating func next() {
-        if empty[empty.count - 1] {
-            empty[empty.count - 1] = false
+        let bit: UInt64 = 1 << UInt64(depth - 1)
+        if emptyBits & bit != 0 {
+            emptyBits &= ~bit
         } else {
             buffer.append(0x2C)
         }
@@ -91,6 +97,17 @@ struct JSONReportWriter {
     private mutating func string(_ value: String) {
         var value = value
         value.withUTF8 { buffer.appendJSONString($0) }
+    }
+
+    /// A timestamp as `iso8601` writes it, digit by digit.
+    private mutating func member(_ name: StaticString, _ value: Timestamp?) {
+        guard let value else { return }
+        key(name)
+        if let fields = value.iso8601Fields {
+            buffer.appendISO8601(fields)
+        } else {
+            string(value.iso8601)
+        }
     }
 
     private mutating func int(_ value: Int) {
@@ -255,11 +272,11 @@ struct JSONReportWriter {
     private mutating func write(_ entry: TimelineEntry) {
         object { w in
             w.member("dependsOn", entry.dependsOn)
-            w.member("end", entry.end?.iso8601)
+            w.member("end", entry.end)
             w.member("lane", entry.lane.rawValue)
             w.member("name", entry.name)
             w.member("owner", entry.owner)
-            w.member("start", entry.start?.iso8601)
+            w.member("start", entry.start)
             w.member("status", entry.status)
         }
     }
@@ -314,10 +331,35 @@ private final class ByteBuffer {
         count += bytes.count
     }
 
-    func appendSpaces(_ n: Int) {
+    @inline(__always) func appendSpaces(_ n: Int) {
         reserve(n)
-        (base + count).update(repeating: 0x20, count: n)
+        for index in 0..<n { base[count + index] = 0x20 }
         count += n
+    }
+
+    /// `"yyyy-MM-ddTHH:mm:ss.SSSZ"`, quoted.
+    func appendISO8601(_ fields: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millis: Int)) {
+        reserve(26)
+        var position = count
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            while divisor > 0 {
+                base[position] = 0x30 + UInt8(truncatingIfNeeded: value / divisor % 10)
+                position += 1
+                divisor /= 10
+            }
+        }
+        func literal(_ byte: UInt8) {
+            base[position] = byte
+            position += 1
+        }
+        literal(0x22)
+        digits(fields.year, 4); literal(0x2D); digits(fields.month, 2); literal(0x2D); digits(fields.day, 2); literal(0x54)
+        digits(fields.hour, 2); literal(0x3A); digits(fields.minute, 2); literal(0x3A); digits(fields.second, 2); literal(0x2E)
+        digits(fields.millis, 3); literal(0x5A)
+        literal(0x22)
+        count = position
     }
 
     /// A non-negative or negative integer in decimal, as `String(value)` writes it.
@@ -348,12 +390,24 @@ private final class ByteBuffer {
     /// (everything else, `/` included, as it is).
     func appendJSONString(_ utf8: UnsafeBufferPointer<UInt8>) {
         append(0x22)
+        guard let source = utf8.baseAddress else {
+            append(0x22)
+            return
+        }
+        let total = utf8.count
         var runStart = 0
-        for index in 0..<utf8.count {
-            let byte = utf8[index]
+        var index = 0
+        while index < total {
+            // Eight bytes at a time while none needs escaping (most strings need none).
+            if index + 8 <= total, !Self.mayNeedEscape(UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)) {
+                index += 8
+                continue
+            }
+            let byte = source[index]
+            index += 1
             guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-            if runStart < index { append(UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
-            runStart = index + 1
+            if runStart < index - 1 { append(UnsafeBufferPointer(rebasing: utf8[runStart..<(index - 1)])) }
+            runStart = index
             switch byte {
             case 0x22: append(0x5C); append(0x22)
             case 0x5C: append(0x5C); append(0x5C)
@@ -371,7 +425,19 @@ private final class ByteBuffer {
                 }
             }
         }
-        if runStart < utf8.count { append(UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+        if runStart < total { append(UnsafeBufferPointer(rebasing: utf8[runStart...])) }
         append(0x22)
+    }
+
+    /// Whether any of eight bytes is below 0x20, `"` or `\\` (exact: no false negative, no false positive).
+    @inline(__always) private static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let below20 = (word &- ones &* 0x20) & ~word & high
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let hasQuote = (quote &- ones) & ~quote & high
+        let hasBackslash = (backslash &- ones) & ~backslash & high
+        return (below20 | hasQuote | hasBackslash) != 0
     }
 }
