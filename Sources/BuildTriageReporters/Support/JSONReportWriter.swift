@@ -51,11 +51,21 @@ struct JSONReportWriter {
         depth -= 1
         let wasEmpty = emptyBits & (1 << UInt64(depth)) != 0
         emptyBits &= ~(1 << UInt64(depth))
-        buffer.append(0x0A)
-        if wasEmpty { buffer.append(0x0A) }
-        indent()
-        buffer.append(bracket)
-        flush()
+        let spaces = 2 * depth
+        buffer.reserve(spaces + 3)
+        var out = buffer.base + buffer.count
+        out[0] = 0x0A
+        out += 1
+        if wasEmpty {
+            out[0] = 0x0A
+            out += 1
+        }
+        for index in 0..<spaces { out[index] = 0x20 }
+        out += spaces
+        out[0] = bracket
+        out += 1
+        buffer.count = out - buffer.base
+        if sink != nil, buffer.count >= chunkBytes { flush() }
     }
 
     /// Starts the next member or element of the open container.
@@ -70,11 +80,34 @@ struct JSONReportWriter {
         indent()
     }
 
+    /// `next()` then `"name" : `, with one reservation.
     private mutating func key(_ name: StaticString) {
-        next()
-        buffer.append(0x22)
-        name.withUTF8Buffer { buffer.append($0) }
-        buffer.append(0x22, 0x20, 0x3A, 0x20)
+        let bit: UInt64 = 1 << UInt64(depth - 1)
+        let comma = emptyBits & bit == 0
+        emptyBits &= ~bit
+        let length = name.utf8CodeUnitCount
+        let spaces = 2 * depth
+        buffer.reserve(spaces + length + 7)
+        var out = buffer.base + buffer.count
+        if comma {
+            out[0] = 0x2C
+            out += 1
+        }
+        out[0] = 0x0A
+        out += 1
+        for index in 0..<spaces { out[index] = 0x20 }
+        out += spaces
+        out[0] = 0x22
+        out += 1
+        let source = name.utf8Start
+        for index in 0..<length { out[index] = source[index] }
+        out += length
+        out[0] = 0x22
+        out[1] = 0x20
+        out[2] = 0x3A
+        out[3] = 0x20
+        out += 4
+        buffer.count = out - buffer.base
     }
 
     private mutating func object(_ body: (inout JSONReportWriter) -> Void) {
@@ -340,26 +373,30 @@ private final class ByteBuffer {
     /// `"yyyy-MM-ddTHH:mm:ss.SSSZ"`, quoted.
     func appendISO8601(_ fields: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millis: Int)) {
         reserve(26)
-        var position = count
-        func digits(_ value: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            while divisor > 0 {
-                base[position] = 0x30 + UInt8(truncatingIfNeeded: value / divisor % 10)
-                position += 1
-                divisor /= 10
-            }
+        let out = base + count
+        @inline(__always) func two(_ value: Int, at offset: Int) {
+            out[offset] = 0x30 + UInt8(truncatingIfNeeded: value / 10 % 10)
+            out[offset + 1] = 0x30 + UInt8(truncatingIfNeeded: value % 10)
         }
-        func literal(_ byte: UInt8) {
-            base[position] = byte
-            position += 1
-        }
-        literal(0x22)
-        digits(fields.year, 4); literal(0x2D); digits(fields.month, 2); literal(0x2D); digits(fields.day, 2); literal(0x54)
-        digits(fields.hour, 2); literal(0x3A); digits(fields.minute, 2); literal(0x3A); digits(fields.second, 2); literal(0x2E)
-        digits(fields.millis, 3); literal(0x5A)
-        literal(0x22)
-        count = position
+        out[0] = 0x22
+        two(fields.year / 100, at: 1)
+        two(fields.year % 100, at: 3)
+        out[5] = 0x2D
+        two(fields.month, at: 6)
+        out[8] = 0x2D
+        two(fields.day, at: 9)
+        out[11] = 0x54
+        two(fields.hour, at: 12)
+        out[14] = 0x3A
+        two(fields.minute, at: 15)
+        out[17] = 0x3A
+        two(fields.second, at: 18)
+        out[20] = 0x2E
+        out[21] = 0x30 + UInt8(truncatingIfNeeded: fields.millis / 100 % 10)
+        two(fields.millis % 100, at: 22)
+        out[24] = 0x5A
+        out[25] = 0x22
+        count += 26
     }
 
     /// A non-negative or negative integer in decimal, as `String(value)` writes it.
