@@ -62,52 +62,88 @@ struct CollateralAnalyzer: Analyzer {
     static func stoppedGroups(ofBatch batchIndex: Int, in context: AnalysisContext) -> [(index: Int, root: (String, [String])?)] {
         let range = context.groupRange(ofBatch: batchIndex)
         guard context.groups[range].contains(where: { $0.knownStatus == .stopped }) else { return [] }
-        var first: [String: Int] = [:]
-        first.reserveCapacity(range.count)
-        for index in range where first[context.groups[index].identifier] == nil { first[context.groups[index].identifier] = index }
-        let stopped = first.filter { context.groups[$0.value].knownStatus == .stopped }.sorted { $0.key < $1.key }
+        var graph = BatchGraph(range: range, groups: context.groups)
+        var stopped = graph.members.indices.filter { graph.refs[graph.members[$0]].knownStatus == .stopped }
+        stopped.sort { graph.refs[graph.members[$0]].identifier < graph.refs[graph.members[$1]].identifier }
+        for member in stopped where !graph.cyclic { _ = graph.resolve(member, context: context) }
+        if graph.cyclic {
+            var groups: [String: BuildGroup] = [:]
+            for member in graph.members { groups[graph.refs[member].identifier] = context.group(graph.refs[member]) }
+            return stopped.map { (graph.members[$0], root(of: graph.refs[graph.members[$0]].identifier, in: groups)) }
+        }
+        return stopped.map { member in
+            var chain: [String] = []
+            var current = member
+            while graph.next[current] >= 0 {
+                current = graph.next[current]
+                chain.append(graph.refs[graph.members[current]].identifier)
+            }
+            return (graph.members[member], chain.last.map { ($0, chain) })
+        }
+    }
 
-        // The next group of each stopped group's chain (nil: no chain), by a memoized depth-first walk.
-        var next: [String: String?] = [:]
-        var onPath: Set<String> = []
+    /// One batch's groups as `root(of:in:)` sees them (the first group of each identifier), with each stopped
+    /// group's next step towards its root once resolved.
+    private struct BatchGraph {
+        let refs: [GroupRef]
+        /// Indexes in `refs` of the first group of each identifier, in batch order.
+        var members: [Int] = []
+        /// identifier → position in `members` (only for large batches: small ones are searched).
+        var byIdentifier: [String: Int]?
+        /// Per member: -2 not resolved yet, -1 no chain, else the member the chain goes through next.
+        var next: [Int]
+        var onPath: [Bool]
         var cyclic = false
-        func resolve(_ identifier: String) -> String? {
-            if let known = next[identifier] { return known }
-            guard !cyclic, onPath.insert(identifier).inserted else {
+
+        init(range: Range<Int>, groups: [GroupRef]) {
+            refs = groups
+            if range.count > 16 {
+                var byIdentifier: [String: Int] = [:]
+                for index in range where byIdentifier[groups[index].identifier] == nil {
+                    byIdentifier[groups[index].identifier] = members.count
+                    members.append(index)
+                }
+                self.byIdentifier = byIdentifier
+            } else {
+                for index in range where !members.contains(where: { groups[$0].identifier == groups[index].identifier }) {
+                    members.append(index)
+                }
+            }
+            next = Array(repeating: -2, count: members.count)
+            onPath = Array(repeating: false, count: members.count)
+        }
+
+        func member(_ identifier: String) -> Int? {
+            if let byIdentifier { return byIdentifier[identifier] }
+            return members.firstIndex { refs[$0].identifier == identifier }
+        }
+
+        /// The member a stopped member's chain goes through next (nil: it has no failed root), as
+        /// `root(of:in:)`'s walk finds it: dependencies in identifier order, failed ones (unless ignored) end
+        /// the chain, stopped ones continue it when they have a chain of their own.
+        mutating func resolve(_ member: Int, context: AnalysisContext) -> Int? {
+            if next[member] != -2 { return next[member] >= 0 ? next[member] : nil }
+            guard !cyclic, !onPath[member] else {
                 cyclic = true
                 return nil
             }
-            var found: String?
-            for dependency in (context.group(context.groups[first[identifier]!]).dependsOn ?? []).sorted() {
-                guard let index = first[dependency], let status = context.groups[index].status else { continue }
+            onPath[member] = true
+            var found = -1
+            for dependency in (context.group(refs[members[member]]).dependsOn ?? []).sorted() {
+                guard let other = self.member(dependency), let status = refs[members[other]].status else { continue }
                 if AnalysisContext.isFailure(status) {
-                    if context.groups[index].ignoresFailure { continue }
-                    found = dependency
+                    if refs[members[other]].ignoresFailure { continue }
+                    found = other
                     break
                 }
-                if status.known == .stopped, resolve(dependency) != nil {
-                    found = dependency
+                if status.known == .stopped, resolve(other, context: context) != nil {
+                    found = other
                     break
                 }
             }
-            onPath.remove(identifier)
-            next[identifier] = .some(found)
-            return found
-        }
-        for (identifier, _) in stopped where !cyclic { _ = resolve(identifier) }
-        if cyclic {
-            var groups: [String: BuildGroup] = [:]
-            for (identifier, index) in first { groups[identifier] = context.group(context.groups[index]) }
-            return stopped.map { ($0.value, root(of: $0.key, in: groups)) }
-        }
-        return stopped.map { identifier, index in
-            var chain: [String] = []
-            var current = identifier
-            while let step = next[current] ?? nil {
-                chain.append(step)
-                current = step
-            }
-            return (index, chain.last.map { ($0, chain) })
+            onPath[member] = false
+            next[member] = found
+            return found >= 0 ? found : nil
         }
     }
 
