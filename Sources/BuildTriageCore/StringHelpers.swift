@@ -109,3 +109,40 @@ extension String {
         index.samePosition(in: unicodeScalars) != nil && (index == endIndex || self[index...].first != nil)
     }
 }
+
+/// A string as a sort key: when it is ASCII, comparing two such keys is a byte comparison, which is the order
+/// `String.<` gives ASCII text (by scalar value); otherwise `String.<` itself. Keys are built once and compared
+/// many times (a sort of thousands of findings or targets spent most of its time in `String.<`).
+package struct TextKey: Sendable {
+    package let text: String
+    package let isASCII: Bool
+
+    package init(_ text: String) {
+        self.text = text
+        isASCII = text.utf8.allSatisfy { $0 < 0x80 }
+    }
+
+    package static func == (lhs: borrowing TextKey, rhs: borrowing TextKey) -> Bool {
+        lhs.text == rhs.text
+    }
+
+    package static func != (lhs: borrowing TextKey, rhs: borrowing TextKey) -> Bool {
+        lhs.text != rhs.text
+    }
+
+    package static func < (lhs: borrowing TextKey, rhs: borrowing TextKey) -> Bool {
+        guard lhs.isASCII, rhs.isASCII else { return lhs.text < rhs.text }
+        let ordered = lhs.text.utf8.withContiguousStorageIfAvailable { left in
+            rhs.text.utf8.withContiguousStorageIfAvailable { right -> Bool in
+                let common = min(left.count, right.count)
+                var index = 0
+                while index < common {
+                    if left[index] != right[index] { return left[index] < right[index] }
+                    index += 1
+                }
+                return left.count < right.count
+            }
+        }
+        return (ordered ?? nil) ?? (lhs.text < rhs.text)
+    }
+}

@@ -86,25 +86,39 @@ public enum AnalysisEngine {
 
     /// Unique ids, root causes resolved from root subjects, and a stable order (target, category, subject).
     static func finalize(_ findings: consuming [Finding]) -> [Finding] {
-        var seen: [String: Int] = [:]
         // In place: the array is the caller's, moved in.
         var result = findings
+        var seen: [String: Int] = [:]
+        seen.reserveCapacity(result.count)
         for index in result.indices {
             let count = seen[result[index].id, default: 0] + 1
             seen[result[index].id] = count
             if count > 1 { result[index].id += "#\(count)" }
         }
         // Findings by subject and by scope, so that each root is a lookup rather than a scan of every finding.
-        var bySubjectOrScope: [Subject: [Int]] = [:]
-        for (index, finding) in result.enumerated() where finding.category != .collateral && finding.category != .stopped {
-            bySubjectOrScope[finding.subject, default: []].append(index)
-            if let scope = finding.scope, scope != finding.subject { bySubjectOrScope[scope, default: []].append(index) }
-        }
-        for index in result.indices {
-            guard let root = result[index].rootSubject else { continue }
-            let candidates = (bySubjectOrScope[root] ?? []).map { result[$0] }
-            let best = candidates.min { ($0.subject == root ? 0 : 1, $0.category) < ($1.subject == root ? 0 : 1, $1.category) }
-            result[index].rootCause = best?.id
+        // (Only when some finding has a root subject.)
+        if result.contains(where: { $0.rootSubject != nil }) {
+            var bySubjectOrScope: [Subject: [Int]] = [:]
+            for index in result.indices where result[index].category != .collateral && result[index].category != .stopped {
+                bySubjectOrScope[result[index].subject, default: []].append(index)
+                if let scope = result[index].scope, scope != result[index].subject { bySubjectOrScope[scope, default: []].append(index) }
+            }
+            for index in result.indices {
+                guard let root = result[index].rootSubject else { continue }
+                // The first candidate with the smallest (not the subject itself, category), as `min(by:)` picks it,
+                // compared in place rather than on copies of the findings.
+                var best: Int?
+                for candidate in bySubjectOrScope[root] ?? [] {
+                    guard let current = best else {
+                        best = candidate
+                        continue
+                    }
+                    if (result[candidate].subject == root ? 0 : 1, result[candidate].category) < (result[current].subject == root ? 0 : 1, result[current].category) {
+                        best = candidate
+                    }
+                }
+                result[index].rootCause = best.map { result[$0].id }
+            }
         }
         // Keys computed once per finding, compared in place (copying a tuple of five Strings per comparison cost
         // more than comparing them).
@@ -134,26 +148,26 @@ public enum AnalysisEngine {
     /// (target kind, target id, category rank, subject kind, subject id, finding id), compared as a tuple.
     private struct SortKey {
         let targetKind: String
-        let targetID: String
+        let targetID: TextKey
         let rank: Int
-        let subjectKind: String
-        let subjectID: String
-        let id: String
+        let subjectKind: Subject.Kind
+        let subjectID: TextKey
+        let id: TextKey
 
         init(_ finding: Finding) {
             targetKind = finding.target?.kind.rawValue ?? "~"
-            targetID = finding.target?.id ?? ""
+            targetID = TextKey(finding.target?.id ?? "")
             rank = finding.category.rank
-            subjectKind = finding.subject.kind.rawValue
-            subjectID = finding.subject.id
-            id = finding.id
+            subjectKind = finding.subject.kind
+            subjectID = TextKey(finding.subject.id)
+            id = TextKey(finding.id)
         }
 
         static func precedes(_ lhs: borrowing SortKey, _ rhs: borrowing SortKey) -> Bool {
             if lhs.targetKind != rhs.targetKind { return lhs.targetKind < rhs.targetKind }
             if lhs.targetID != rhs.targetID { return lhs.targetID < rhs.targetID }
             if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
-            if lhs.subjectKind != rhs.subjectKind { return lhs.subjectKind < rhs.subjectKind }
+            if lhs.subjectKind != rhs.subjectKind { return lhs.subjectKind.rawValue < rhs.subjectKind.rawValue }
             if lhs.subjectID != rhs.subjectID { return lhs.subjectID < rhs.subjectID }
             return lhs.id < rhs.id
         }

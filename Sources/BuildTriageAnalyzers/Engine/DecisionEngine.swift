@@ -55,14 +55,14 @@ public struct DecisionEngine: Sendable {
     private struct OrderKey {
         let strength: Int
         let kind: Target.Kind
-        let id: String
-        let execution: String
+        let id: TextKey
+        let execution: TextKey
 
         init(strength: Int, target: Target) {
             self.strength = strength
             kind = target.kind
-            id = target.id
-            execution = target.pipelineExecutionId ?? ""
+            id = TextKey(target.id)
+            execution = TextKey(target.pipelineExecutionId ?? "")
         }
 
         /// `Target.<` compares kinds by raw value: batch < build < job < stage.
@@ -232,8 +232,13 @@ public struct DecisionEngine: Sendable {
         switch target.kind {
         case .batch:
             guard let batch = context.batch(of: target) else { return 0 }
-            let retries = (batch.phases ?? []).filter { $0.phaseStatus?.rawValue == "RETRY" }.count
-            let groupPriors = (batch.buildGroups ?? []).map { $0.priorBuildSummaryList?.count ?? 0 }.max() ?? 0
+            var retries = 0
+            for phase in batch.phases ?? [] {
+                // `RETRY` is not a known status: an unknown value, compared without building each raw value.
+                if case .unknown(let raw)? = phase.phaseStatus, raw == "RETRY" { retries += 1 }
+            }
+            var groupPriors = 0
+            for group in batch.buildGroups ?? [] { groupPriors = max(groupPriors, group.priorBuildSummaryList?.count ?? 0) }
             return max(retries, groupPriors)
         case .build:
             return context.build(id: target.id)?.value.autoRetryConfig?.autoRetryNumber ?? 0

@@ -264,18 +264,28 @@ public struct AnalysisContext: Sendable {
     @inline(__always)
     private static func idOffset(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         let count = bytes.count
+        guard count >= 7, let base = bytes.baseAddress else { return nil }
         var firstBuild: Int?
         var index = 0
-        // ":build/" is 7 bytes: a colon any later cannot start either marker.
+        let ones: UInt64 = 0x0101_0101_0101_0101
         while index + 7 <= count {
-            if bytes[index] == 0x3A, bytes[index + 1] == 0x62, bytes[index + 2] == 0x75, bytes[index + 3] == 0x69,
-                bytes[index + 4] == 0x6C, bytes[index + 5] == 0x64
+            // Eight bytes at a time while none is a colon.
+            if index + 8 <= count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) ^ (ones &* 0x3A)
+                if (word &- ones) & ~word & (ones &* 0x80) == 0 {
+                    index += 8
+                    continue
+                }
+            }
+            // ":build/" is 7 bytes: a colon any later cannot start either marker.
+            if base[index] == 0x3A, base[index + 1] == 0x62, base[index + 2] == 0x75, base[index + 3] == 0x69,
+                base[index + 4] == 0x6C, base[index + 5] == 0x64
             {
-                let next = bytes[index + 6]
+                let next = base[index + 6]
                 if next == 0x2F {
                     if firstBuild == nil { firstBuild = index + 7 }
-                } else if next == 0x2D, index + 13 <= count, bytes[index + 7] == 0x62, bytes[index + 8] == 0x61,
-                    bytes[index + 9] == 0x74, bytes[index + 10] == 0x63, bytes[index + 11] == 0x68, bytes[index + 12] == 0x2F
+                } else if next == 0x2D, index + 13 <= count, base[index + 7] == 0x62, base[index + 8] == 0x61,
+                    base[index + 9] == 0x74, base[index + 10] == 0x63, base[index + 11] == 0x68, base[index + 12] == 0x2F
                 {
                     return index + 13
                 }
