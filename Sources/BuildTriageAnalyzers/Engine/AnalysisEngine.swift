@@ -148,19 +148,19 @@ public enum AnalysisEngine {
     /// (target kind, target id, category rank, subject kind, subject id, finding id), compared as a tuple.
     private struct SortKey {
         let targetKind: String
-        let targetID: TextKey
+        let targetID: String
         let rank: Int
         let subjectKind: Subject.Kind
-        let subjectID: TextKey
-        let id: TextKey
+        let subjectID: String
+        let id: String
 
         init(_ finding: Finding) {
             targetKind = finding.target?.kind.rawValue ?? "~"
-            targetID = TextKey(finding.target?.id ?? "")
+            targetID = finding.target?.id ?? ""
             rank = finding.category.rank
             subjectKind = finding.subject.kind
-            subjectID = TextKey(finding.subject.id)
-            id = TextKey(finding.id)
+            subjectID = finding.subject.id
+            id = finding.id
         }
 
         static func precedes(_ lhs: borrowing SortKey, _ rhs: borrowing SortKey) -> Bool {

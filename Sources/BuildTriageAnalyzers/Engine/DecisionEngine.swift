@@ -55,14 +55,14 @@ public struct DecisionEngine: Sendable {
     private struct OrderKey {
         let strength: Int
         let kind: Target.Kind
-        let id: TextKey
-        let execution: TextKey
+        let id: String
+        let execution: String
 
         init(strength: Int, target: Target) {
             self.strength = strength
             kind = target.kind
-            id = TextKey(target.id)
-            execution = TextKey(target.pipelineExecutionId ?? "")
+            id = target.id
+            execution = target.pipelineExecutionId ?? ""
         }
 
         /// `Target.<` compares kinds by raw value: batch < build < job < stage.
