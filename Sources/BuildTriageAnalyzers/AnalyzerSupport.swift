@@ -3,7 +3,7 @@ import BuildTriageCore
 extension AnalysisContext {
     /// The target a group's findings count against: the pipeline stage that ran its build, else its batch.
     func target(of ref: GroupRef) -> Target {
-        if let id = ref.currentBuildID, let stage = stage(ofBuildID: id) {
+        if hasBuildStages, let id = ref.currentBuildID, let stage = stage(ofBuildID: id) {
             return stage
         }
         return batchTargets[ref.batchIndex]

@@ -44,7 +44,7 @@ struct InfrastructureAnalyzer: Analyzer {
         }
         for index in context.groups.indices where context.groups[index].knownStatus == .fault && !context.groups[index].ignoresFailure {
             let ref = context.groups[index]
-            if let id = ref.currentBuildID, explainedBuilds.contains(id) { continue }
+            if !explainedBuilds.isEmpty, let id = ref.currentBuildID, explainedBuilds.contains(id) { continue }
             findings.append(Finding(
                 analyzer: Self.description.id, category: .infrastructure, subject: Subject(.buildGroup, ref.identifier),
                 message: "\(ref.identifier): FAULT — CodeBuild reports a service or environment fault, not a failure of the build's commands",

@@ -42,8 +42,8 @@ struct TimeoutAnalyzer: Analyzer {
         }
         for index in context.groups.indices where context.groups[index].knownStatus == .timedOut && !context.groups[index].ignoresFailure {
             let ref = context.groups[index]
-            if let id = ref.currentBuildID, covered.contains(id) { continue }
-            if let build = ref.currentBuildID.flatMap({ context.build(id: $0) }),
+            if !covered.isEmpty, let id = ref.currentBuildID, covered.contains(id) { continue }
+            if !context.builds.isEmpty, let build = ref.currentBuildID.flatMap({ context.build(id: $0) }),
                 (build.value.phases ?? []).contains(where: { $0.phaseStatus == .timedOut && $0.phaseType?.known?.isBeforeUserCode == true })
             {
                 continue  // a provisioning timeout: infrastructure

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a piece of evidence (a report, a log, a test case) belongs: the target it counts against and the
 /// build group or build it came from.
 public struct Attribution: Sendable, Hashable {
@@ -10,6 +12,21 @@ public struct Attribution: Sendable, Hashable {
         self.target = target
         self.scope = scope
         self.sourceVersion = sourceVersion
+    }
+}
+
+/// A value computed on first use and kept, safely from any thread (the context is `Sendable`).
+private final class GroupOfBuildIndex: @unchecked Sendable {
+    private let lock = NSLock()
+    private var computed: [String: (Int, String)]?
+
+    func value(_ make: () -> [String: (Int, String)]) -> [String: (Int, String)] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let computed { return computed }
+        let made = make()
+        computed = made
+        return made
     }
 }
 
@@ -49,8 +66,12 @@ public struct AnalysisContext: Sendable {
     private let buildIndex: [String: Int]
     /// batch target → index in `batches` (the first batch with that target)
     private let batchIndex: [Target: Int]
-    /// build id → (batch index, group identifier)
-    private let groupOfBuild: [String: (Int, String)]
+    /// build id → (batch index, group identifier), built on first use: a run of batches alone never asks, and
+    /// building it parses every ARN of every attempt of every group.
+    private let groupOfBuildIndex = GroupOfBuildIndex()
+    private var groupOfBuild: [String: (Int, String)] {
+        groupOfBuildIndex.value { Self.groupOfBuild(batches) }
+    }
     /// CodeBuild build id → the pipeline stage whose action ran it
     private let stageOfBuild: [String: Target]
     private var attributions: [String: Attribution]
@@ -146,11 +167,9 @@ public struct AnalysisContext: Sendable {
         batchTargets.reserveCapacity(self.batches.count)
         var batchIndex: [Target: Int] = [:]
         batchIndex.reserveCapacity(self.batches.count)
-        var groupOfBuild: [String: (Int, String)] = [:]
         var groupCount = 0
         for batch in self.batches { groupCount += batch.value.buildGroups?.count ?? 0 }
         groups.reserveCapacity(groupCount)
-        groupOfBuild.reserveCapacity(groupCount)
         var groupStarts: [Int] = []
         groupStarts.reserveCapacity(self.batches.count + 1)
         for index in self.batches.indices {
@@ -163,17 +182,10 @@ public struct AnalysisContext: Sendable {
             for groupIndex in buildGroups.indices {
                 guard let identifier = buildGroups[groupIndex].identifier else { continue }
                 let current = buildGroups[groupIndex].currentBuildSummary
-                let currentBuildID = current?.arn.flatMap(Self.buildID(fromARN:))
-                let prior = buildGroups[groupIndex].priorBuildSummaryList
                 groups.append(GroupRef(
-                    batchIndex: index, groupIndex: groupIndex, identifier: identifier, status: current?.buildStatus, priorCount: prior?.count ?? 0,
-                    ignoresFailure: buildGroups[groupIndex].ignoreFailure == true, currentBuildID: currentBuildID))
-                if let id = currentBuildID { groupOfBuild[id] = (index, identifier) }
-                if let prior {
-                    for summary in prior {
-                        if let arn = summary.arn, let id = Self.buildID(fromARN: arn) { groupOfBuild[id] = (index, identifier) }
-                    }
-                }
+                    batchIndex: index, groupIndex: groupIndex, identifier: identifier, status: current?.buildStatus,
+                    priorCount: buildGroups[groupIndex].priorBuildSummaryList?.count ?? 0,
+                    ignoresFailure: buildGroups[groupIndex].ignoreFailure == true, currentARN: current?.arn))
             }
         }
         groupStarts.append(groups.count)
@@ -181,7 +193,6 @@ public struct AnalysisContext: Sendable {
         self.groupStarts = groupStarts
         self.batchTargets = batchTargets
         self.batchIndex = batchIndex
-        self.groupOfBuild = groupOfBuild
 
         var reportIndex: [String: Int] = [:]
         for (index, report) in reports.enumerated() {
@@ -214,6 +225,24 @@ public struct AnalysisContext: Sendable {
         }
         self.passes = passes
     }
+
+    /// Which group ran each build (current and prior attempts; a later one wins).
+    private static func groupOfBuild(_ batches: [Sourced<BuildBatch>]) -> [String: (Int, String)] {
+        var groupOfBuild: [String: (Int, String)] = [:]
+        for (batchIndex, batch) in batches.enumerated() {
+            for group in batch.value.buildGroups ?? [] {
+                guard let identifier = group.identifier else { continue }
+                if let arn = group.currentBuildSummary?.arn, let id = Self.buildID(fromARN: arn) { groupOfBuild[id] = (batchIndex, identifier) }
+                for summary in group.priorBuildSummaryList ?? [] {
+                    if let arn = summary.arn, let id = Self.buildID(fromARN: arn) { groupOfBuild[id] = (batchIndex, identifier) }
+                }
+            }
+        }
+        return groupOfBuild
+    }
+
+    /// Whether any pipeline action in the inputs ran a CodeBuild build (else no build has a stage).
+    package var hasBuildStages: Bool { !stageOfBuild.isEmpty }
 
     /// What attribution by path looks up: build ids and their uuids, the first group of each identifier, and
     /// the sole failure of the run (each computed once, not once per path).
@@ -531,12 +560,14 @@ package struct GroupRef: Sendable {
     package var priorCount: Int
     /// `ignoreFailure: true`
     package var ignoresFailure: Bool
-    /// The build id of the current attempt (from its ARN), if any.
-    package var currentBuildID: String?
+    /// The ARN of the current attempt, if any.
+    package var currentARN: String?
+    /// The build id of the current attempt (from its ARN), if any: parsed when asked (most groups never are).
+    package var currentBuildID: String? { currentARN.flatMap(AnalysisContext.buildID(fromARN:)) }
 
     package init(
         batchIndex: Int, groupIndex: Int, identifier: String, status: OpenEnum<StatusType>?, priorCount: Int, ignoresFailure: Bool,
-        currentBuildID: String?
+        currentARN: String?
     ) {
         self.batchIndex = batchIndex
         self.groupIndex = groupIndex
@@ -545,7 +576,7 @@ package struct GroupRef: Sendable {
         self.knownStatus = status?.known
         self.priorCount = priorCount
         self.ignoresFailure = ignoresFailure
-        self.currentBuildID = currentBuildID
+        self.currentARN = currentARN
     }
 }
 
