@@ -37,14 +37,17 @@ enum Timeline {
                 for batch in batches {
                     let owner = batch.id ?? source.path
                     appendPhaseEntries(batch.phases, lane: .batchPhase, owner: owner, to: &entries)
+                    guard let groups = batch.buildGroups else { continue }
                     let ends = groupEnds(batch, builds: builds)
-                    for (group, end) in zip(batch.buildGroups ?? [], ends) {
-                        let summary = group.currentBuildSummary
-                        let build = builds.isEmpty ? nil : builds.build(for: summary)
+                    // By index, reading the few fields a bar needs (iterating copied every group and its summary).
+                    for index in groups.indices {
+                        let requestedOn = groups[index].currentBuildSummary?.requestedOn
+                        let status = groups[index].currentBuildSummary?.buildStatus
+                        let build = builds.isEmpty ? nil : builds.build(for: groups[index].currentBuildSummary)
                         entries.append(TimelineEntry(
-                            lane: .buildGroup, owner: owner, name: group.identifier ?? "?",
-                            status: summary?.buildStatus?.rawValue ?? build?.buildStatus?.rawValue,
-                            start: summary?.requestedOn ?? build?.startTime, end: end, dependsOn: group.dependsOn))
+                            lane: .buildGroup, owner: owner, name: groups[index].identifier ?? "?",
+                            status: status?.rawValue ?? build?.buildStatus?.rawValue,
+                            start: requestedOn ?? build?.startTime, end: ends[index], dependsOn: groups[index].dependsOn))
                     }
                 }
             case .codebuildBuilds(let builds):
