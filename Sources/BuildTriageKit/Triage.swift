@@ -23,11 +23,27 @@ public enum Triage {
 
     /// Analyzes inputs already read.
     public static func report(for input: TriageInput, configuration: AnalysisConfiguration = AnalysisConfiguration()) -> TriageReport {
-        let result = AnalysisEngine.analyze(input, configuration: configuration)
+        // The timeline depends on the input alone: it is built on a second thread while the analysis runs.
+        let parts = ReportParts()
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 {
+                parts.result = AnalysisEngine.analyze(input, configuration: configuration)
+            } else {
+                parts.timeline = Timeline.entries(for: input)
+            }
+        }
+        let result = parts.result!
         return TriageReport(
             verdict: result.verdict, inputs: input.inputs, tests: result.tests, findings: result.findings,
-            recommendations: result.recommendations, diagnostics: result.diagnostics, timeline: Timeline.entries(for: input))
+            recommendations: result.recommendations, diagnostics: result.diagnostics, timeline: parts.timeline)
     }
+}
+
+/// The two halves of a report, each written by one iteration of `concurrentPerform` and read after it returns
+/// (which orders the writes before the reads): no other synchronization is needed.
+private final class ReportParts: @unchecked Sendable {
+    var result: AnalysisResult?
+    var timeline: [TimelineEntry] = []
 }
 
 /// Exit codes for CI (documented in the README).
