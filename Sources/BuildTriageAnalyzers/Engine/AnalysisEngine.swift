@@ -1,5 +1,6 @@
 public import BuildTriageCore
 public import BuildTriageRetry
+import Dispatch
 
 /// Configuration of one analysis.
 public struct AnalysisConfiguration: Sendable {
@@ -35,14 +36,18 @@ public enum AnalysisEngine {
         var diagnostics: [String] = []
         var findings: [Finding] = []
         let knowledgeBase = KnowledgeBaseAnalyzer(rules: configuration.rules)
-        for analyzer in AnalyzerRegistry.builtIn where type(of: analyzer).description.stage == .primary {
-            if analyzer is KnowledgeBaseAnalyzer {
-                let (found, problems) = knowledgeBase.run(context)
-                append(found, to: &findings)
-                diagnostics += problems
-            } else {
-                append(analyzer.analyze(context), to: &findings)
-            }
+        // The primary analyzers are independent (pure, reading the same context): they run concurrently, each
+        // into its own slot, and their findings are appended in registry order, as if run one after another.
+        let primaries = AnalyzerRegistry.builtIn.filter { type(of: $0).description.stage == .primary }
+        let outputs = Slots<([Finding], [String])>(count: primaries.count)
+        DispatchQueue.concurrentPerform(iterations: primaries.count) { [context] index in
+            let analyzer = primaries[index]
+            outputs[index] = analyzer is KnowledgeBaseAnalyzer ? knowledgeBase.run(context) : (analyzer.analyze(context), [])
+        }
+        for index in primaries.indices {
+            let (found, problems) = outputs.take(index)
+            append(found, to: &findings)
+            diagnostics += problems
         }
         if !configuration.plugins.isEmpty {
             do {
@@ -171,5 +176,39 @@ public enum AnalysisEngine {
             if lhs.subjectID != rhs.subjectID { return lhs.subjectID < rhs.subjectID }
             return lhs.id < rhs.id
         }
+    }
+}
+
+/// One result per iteration of a `concurrentPerform`: each iteration writes its own slot (distinct memory, no
+/// array copy-on-write involved), and the slots are read after `concurrentPerform` returns.
+final class Slots<Value>: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<Value?>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        storage = .allocate(capacity: max(count, 1))
+        storage.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        storage.deinitialize(count: count)
+        storage.deallocate()
+    }
+
+    subscript(index: Int) -> Value? {
+        get { storage[index] }
+        set {
+            precondition(index >= 0 && index < count)
+            storage[index] = newValue
+        }
+    }
+
+    /// The value of a slot, moved out.
+    func take(_ index: Int) -> Value {
+        precondition(index >= 0 && index < count)
+        let value = storage[index]!
+        storage[index] = nil
+        return value
     }
 }
