@@ -23,26 +23,23 @@ public enum Triage {
 
     /// Analyzes inputs already read.
     public static func report(for input: TriageInput, configuration: AnalysisConfiguration = AnalysisConfiguration()) -> TriageReport {
-        // The timeline depends on the input alone: it is built on a second thread while the analysis runs.
+        // The timeline depends on the input alone: it is built on another thread while this one analyzes (not
+        // with concurrentPerform: the analysis runs its analyzers with concurrentPerform, which a nested
+        // concurrentPerform would run one by one).
         let parts = ReportParts()
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            if part == 0 {
-                parts.result = AnalysisEngine.analyze(input, configuration: configuration)
-            } else {
-                parts.timeline = Timeline.entries(for: input)
-            }
-        }
-        let result = parts.result!
+        let timeline = DispatchGroup()
+        DispatchQueue.global().async(group: timeline) { parts.timeline = Timeline.entries(for: input) }
+        let result = AnalysisEngine.analyze(input, configuration: configuration)
+        timeline.wait()
         return TriageReport(
             verdict: result.verdict, inputs: input.inputs, tests: result.tests, findings: result.findings,
             recommendations: result.recommendations, diagnostics: result.diagnostics, timeline: parts.timeline)
     }
 }
 
-/// The two halves of a report, each written by one iteration of `concurrentPerform` and read after it returns
-/// (which orders the writes before the reads): no other synchronization is needed.
+/// The timeline of a report, written by the task that builds it and read after waiting for that task's group
+/// (which orders the write before the read): no other synchronization is needed.
 private final class ReportParts: @unchecked Sendable {
-    var result: AnalysisResult?
     var timeline: [TimelineEntry] = []
 }
 

@@ -1,5 +1,6 @@
 public import BuildTriageCore
 public import BuildTriageRetry
+import Dispatch
 
 /// Turns findings into one recommendation per target (DECISIONS.md: actions, retry policy, blockers).
 public struct DecisionEngine: Sendable {
@@ -41,9 +42,18 @@ public struct DecisionEngine: Sendable {
         }
         // Strongest action first, then by target (`Target.<`): one sort of indexes on keys computed once (sorting
         // the targets, then the recommendations, compared tuples of Strings built for every comparison).
-        var recommendations: [Recommendation] = []
-        recommendations.reserveCapacity(targets.count)
-        for target in targets { recommendations.append(decide(target, indices: byTarget[target] ?? [], of: findings, context: context)) }
+        // Each target is decided on its own (pure): in a few chunks run concurrently, each into its own slots.
+        let targetList = Array(targets)
+        let slots = Slots<Recommendation>(count: targetList.count)
+        let chunks = min(targetList.count, 8)
+        let byTargetIndices = byTarget
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let range = (targetList.count * chunk / chunks)..<(targetList.count * (chunk + 1) / chunks)
+            for index in range {
+                slots[index] = decide(targetList[index], indices: byTargetIndices[targetList[index]] ?? [], of: findings, context: context)
+            }
+        }
+        let recommendations = targetList.indices.map { slots.take($0) }
         let keys = recommendations.map { OrderKey(strength: Self.strength($0.action), target: $0.target) }
         let order = keys.withUnsafeBufferPointer { keys in
             recommendations.indices.sorted { OrderKey.precedes(keys[$0], keys[$1]) }
