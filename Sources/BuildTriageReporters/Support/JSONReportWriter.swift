@@ -1,4 +1,5 @@
 import BuildTriageCore
+import Dispatch
 
 /// Writes a `TriageReport` byte for byte as `JSONEncoder` with `[.sortedKeys, .prettyPrinted,
 /// .withoutEscapingSlashes]` does on Linux (keys in UTF-8 byte order, two-space indent, `"key" : value`, empty
@@ -125,6 +126,46 @@ struct JSONReportWriter {
         close(0x5D)
     }
 
+    /// `array`, for the report's long arrays: past a few thousand elements, runs of elements are written
+    /// concurrently, each into a writer of its own set at this nesting depth, and their bytes appended in order.
+    /// An element's bytes depend only on the depth and on whether it is the container's first, so the result is
+    /// byte for byte what `array` writes. Rounds are bounded (and flushed to the sink between rounds), so that a
+    /// large report is still never held whole.
+    private mutating func largeArray<Element: Sendable>(_ elements: [Element], _ element: @escaping @Sendable (inout JSONReportWriter, Element) -> Void) {
+        let piece = 1024
+        let piecesPerRound = 16
+        guard elements.count >= 4 * piece else { return array(elements, element) }
+        open(0x5B)
+        let depth = self.depth
+        var start = 0
+        while start < elements.count {
+            let end = min(elements.count, start + piece * piecesPerRound)
+            let pieces = (end - start + piece - 1) / piece
+            let firstIsFirst = start == 0
+            let outputs = PieceBuffers(count: pieces)
+            let roundStart = start
+            DispatchQueue.concurrentPerform(iterations: pieces) { index in
+                var writer = JSONReportWriter(chunkBytes: Int.max)
+                writer.depth = depth
+                // Only the very first element of the container goes without a separator.
+                if firstIsFirst, index == 0 { writer.emptyBits = 1 << UInt64(depth - 1) }
+                for position in (roundStart + index * piece)..<min(end, roundStart + (index + 1) * piece) {
+                    writer.next()
+                    element(&writer, elements[position])
+                }
+                outputs.store(writer.buffer, at: index)
+            }
+            for index in 0..<pieces {
+                let written = outputs.buffer(at: index)
+                buffer.append(UnsafeBufferPointer(start: written.base, count: written.count))
+            }
+            emptyBits &= ~(1 << UInt64(depth - 1))
+            flush()
+            start = end
+        }
+        close(0x5D)
+    }
+
     // MARK: Scalars
 
     private mutating func string(_ value: String) {
@@ -186,16 +227,16 @@ struct JSONReportWriter {
         object { w in
             w.member("diagnostics", report.diagnostics)
             w.key("findings")
-            w.array(report.findings) { $0.write($1) }
+            w.largeArray(report.findings) { $0.write($1) }
             w.key("inputs")
-            w.array(report.inputs) { $0.write($1) }
+            w.largeArray(report.inputs) { $0.write($1) }
             w.key("recommendations")
-            w.array(report.recommendations) { $0.write($1) }
+            w.largeArray(report.recommendations) { $0.write($1) }
             w.member("schemaVersion", report.schemaVersion)
             w.key("tests")
             w.write(report.tests)
             w.key("timeline")
-            w.array(report.timeline) { $0.write($1) }
+            w.largeArray(report.timeline) { $0.write($1) }
             w.member("verdict", report.verdict.rawValue)
         }
     }
@@ -312,6 +353,33 @@ struct JSONReportWriter {
             w.member("start", entry.start)
             w.member("status", entry.status)
         }
+    }
+}
+
+/// The buffers of one round of `largeArray`, one per piece: each written by one iteration of
+/// `concurrentPerform` and read after it returns.
+private final class PieceBuffers: @unchecked Sendable {
+    private var buffers: UnsafeMutablePointer<ByteBuffer?>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        buffers = .allocate(capacity: count)
+        buffers.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        buffers.deinitialize(count: count)
+        buffers.deallocate()
+    }
+
+    func store(_ buffer: ByteBuffer, at index: Int) {
+        precondition(index >= 0 && index < count)
+        buffers[index] = buffer
+    }
+
+    func buffer(at index: Int) -> ByteBuffer {
+        buffers[index]!
     }
 }
 
