@@ -57,16 +57,19 @@ struct TimeoutAnalyzer: Analyzer {
                 evidence: [EvidenceLine(path: context.batchPath(ref), text: "build group \(ref.identifier): TIMED_OUT; prior attempts: \((group.priorBuildSummaryList ?? []).map { $0.buildStatus?.rawValue ?? "?" }.joined(separator: ", ").nonEmpty ?? "none")")],
                 target: context.target(of: ref), repeated: priors > 0 ? true : nil))
         }
+        // The subjects of the findings so far, as a set kept up to date (each log was compared with every finding).
+        var findingSubjects = Set(findings.map(\.subject))
         for log in context.logs {
             let timedOut = log.value.phases.filter { $0.state == "TIMED_OUT" && BuildPhaseType(rawValue: $0.phase)?.isBeforeUserCode != true }
             guard let first = timedOut.first else { continue }
             let (target, scope, _) = context.targetAndScope(forPath: log.path)
-            if let scope, findings.contains(where: { $0.subject == scope }) { continue }
+            if let scope, findingSubjects.contains(scope) { continue }
             findings.append(Finding(
                 analyzer: Self.description.id, category: .timeout, subject: Subject(.log, log.path),
                 message: "phase \(first.phase) timed out",
                 evidence: timedOut.map { EvidenceLine(path: log.path, line: $0.line, text: "Phase complete: \($0.phase) State: TIMED_OUT") },
                 target: target, scope: scope))
+            findingSubjects.insert(Subject(.log, log.path))
         }
         return findings
     }
