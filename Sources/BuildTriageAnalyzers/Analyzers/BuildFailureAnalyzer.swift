@@ -83,7 +83,7 @@ struct BuildFailureAnalyzer: Analyzer {
         }
         // The subjects of the findings so far, kept as a set as findings are added (each log was compared with
         // every finding).
-        var findingSubjects = Set(findings.map(\.subject))
+        var findingSubjects = context.logs.isEmpty ? [] : Set(findings.map(\.subject))
         for log in context.logs {
             let (target, scope, _) = context.targetAndScope(forPath: log.path)
             let subject = Subject(.log, log.path)

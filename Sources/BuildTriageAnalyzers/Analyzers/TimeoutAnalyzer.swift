@@ -58,7 +58,7 @@ struct TimeoutAnalyzer: Analyzer {
                 target: context.target(of: ref), repeated: priors > 0 ? true : nil))
         }
         // The subjects of the findings so far, as a set kept up to date (each log was compared with every finding).
-        var findingSubjects = Set(findings.map(\.subject))
+        var findingSubjects = context.logs.isEmpty ? [] : Set(findings.map(\.subject))
         for log in context.logs {
             let timedOut = log.value.phases.filter { $0.state == "TIMED_OUT" && BuildPhaseType(rawValue: $0.phase)?.isBeforeUserCode != true }
             guard let first = timedOut.first else { continue }
