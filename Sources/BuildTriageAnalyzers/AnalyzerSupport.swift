@@ -3,10 +3,10 @@ import BuildTriageCore
 extension AnalysisContext {
     /// The target a group's findings count against: the pipeline stage that ran its build, else its batch.
     func target(of ref: GroupRef) -> Target {
-        if let id = ref.group.currentBuildSummary?.arn.flatMap(AnalysisContext.buildID(fromARN:)), let stage = stage(ofBuildID: id) {
+        if hasBuildStages, let id = ref.currentBuildID, let stage = stage(ofBuildID: id) {
             return stage
         }
-        return target(of: ref.batch, path: ref.batchPath)
+        return batchTargets[ref.batchIndex]
     }
 
     /// Builds that no batch in the run lists (their own targets, or a pipeline stage's).
@@ -29,12 +29,6 @@ extension AnalysisContext {
     }
 }
 
-extension BuildBatch {
-    /// The batch's build groups by identifier (the first wins if an identifier repeats).
-    var groupsByIdentifier: [String: BuildGroup] {
-        Dictionary((buildGroups ?? []).compactMap { group in group.identifier.map { ($0, group) } }, uniquingKeysWith: { first, _ in first })
-    }
-}
 
 /// A readable description of a phase's contexts: `COMMAND_EXECUTION_ERROR: Error while executing command…`.
 func describe(_ contexts: [PhaseContext]) -> String {

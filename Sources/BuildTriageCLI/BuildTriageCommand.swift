@@ -109,12 +109,19 @@ struct AnalysisOptions: ParsableArguments {
     }
 
     func run() -> TriageReport {
+        runKeepingInput().report
+    }
+
+    /// The report, and the input it was made from: `analyze` keeps the input alive until it exits, so that
+    /// freeing it (every document, string and array read) is not paid for just before the process ends.
+    func runKeepingInput() -> (report: TriageReport, input: TriageInput) {
         let (configuration, problems) = configuration()
         let progress = ProgressLine.make(total: paths.count)
-        var report = Triage.run(paths: paths, configuration: configuration, progress: progress?.update)
+        let input = Triage.read(paths: paths, progress: progress?.update)
+        var report = Triage.report(for: input, configuration: configuration)
         progress?.finish()
         report.diagnostics = problems + report.diagnostics
-        return report
+        return (report, input)
     }
 }
 
@@ -143,10 +150,24 @@ struct Analyze: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let report = options.run()
+        let (report, input) = options.runKeepingInput()
         try Output.write(report, format: format, to: output)
-        throw ExitCode(options.exitZero ? 0 : TriageExitCode.forReport(report).rawValue)
+        let code = options.exitZero ? 0 : TriageExitCode.forReport(report).rawValue
+        // The report is written: exit now rather than return, so that the report and the input (hundreds of
+        // thousands of objects on a large run) are not released one by one on the way out. This is safe:
+        // `Output.write` wrote standard output and standard error with unbuffered `write(2)` calls and closed any
+        // `--output` file before returning; `exit` still flushes C stdio buffers and runs `atexit` handlers;
+        // and the code is the one `throw ExitCode(code)` makes ArgumentParser exit with. Nothing else holds
+        // state that a deinit would persist.
+        withExtendedLifetime(input) {
+            withExtendedLifetime(report) { exitProcess(code) }
+        }
     }
+}
+
+/// The C library's `exit` (inside a command, `exit` names ArgumentParser's).
+private func exitProcess(_ code: Int32) -> Never {
+    exit(code)
 }
 
 /// `buildtriage analyzers`: the built-in analyzers.

@@ -11,8 +11,20 @@ public enum Category: String, Codable, Hashable, Sendable, CaseIterable, Compara
     case ignored
 
     /// Order for reports: what needs a person first.
-    public var rank: Int { Self.rankByCase[self]! }
-    private static let rankByCase = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+    public var rank: Int {
+        // The position in `allCases` (a switch: a dictionary lookup here cost ~900 instructions a comparison).
+        switch self {
+        case .clientError: 0
+        case .infrastructure: 1
+        case .timeout: 2
+        case .collateral: 3
+        case .flaky: 4
+        case .testFailure: 5
+        case .buildFailure: 6
+        case .stopped: 7
+        case .ignored: 8
+        }
+    }
     public static func < (lhs: Category, rhs: Category) -> Bool { lhs.rank < rhs.rank }
 }
 

@@ -11,28 +11,48 @@ enum Timeline {
         }
     }
 
+    /// `entries += phaseEntries(...)` without the intermediate array.
+    static func appendPhaseEntries<Kind>(_ phases: [Phase<Kind>]?, lane: TimelineEntry.Lane, owner: String, to entries: inout [TimelineEntry]) {
+        guard let phases else { return }
+        for phase in phases {
+            entries.append(TimelineEntry(
+                lane: lane, owner: owner, name: phase.phaseType?.rawValue ?? "?", status: phase.phaseStatus?.rawValue,
+                start: phase.startTime, end: phase.endTime))
+        }
+    }
+
     static func entries(for input: TriageInput) -> [TimelineEntry] {
         let builds = BuildIndex(input)
         var entries: [TimelineEntry] = []
+        var count = 0
+        for source in input.documents {
+            if case .codebuildBatches(let batches) = source.document {
+                for batch in batches { count += (batch.phases?.count ?? 0) + (batch.buildGroups?.count ?? 0) }
+            }
+        }
+        entries.reserveCapacity(count)
         for source in input.documents {
             switch source.document {
             case .codebuildBatches(let batches):
                 for batch in batches {
                     let owner = batch.id ?? source.path
-                    entries += phaseEntries(batch.phases, lane: .batchPhase, owner: owner)
+                    appendPhaseEntries(batch.phases, lane: .batchPhase, owner: owner, to: &entries)
+                    guard let groups = batch.buildGroups else { continue }
                     let ends = groupEnds(batch, builds: builds)
-                    for (group, end) in zip(batch.buildGroups ?? [], ends) {
-                        let summary = group.currentBuildSummary
-                        let build = builds.build(for: summary)
+                    // By index, reading the few fields a bar needs (iterating copied every group and its summary).
+                    for index in groups.indices {
+                        let requestedOn = groups[index].currentBuildSummary?.requestedOn
+                        let status = groups[index].currentBuildSummary?.buildStatus
+                        let build = builds.isEmpty ? nil : builds.build(for: groups[index].currentBuildSummary)
                         entries.append(TimelineEntry(
-                            lane: .buildGroup, owner: owner, name: group.identifier ?? "?",
-                            status: summary?.buildStatus?.rawValue ?? build?.buildStatus?.rawValue,
-                            start: summary?.requestedOn ?? build?.startTime, end: end, dependsOn: group.dependsOn))
+                            lane: .buildGroup, owner: owner, name: groups[index].identifier ?? "?",
+                            status: status?.rawValue ?? build?.buildStatus?.rawValue,
+                            start: requestedOn ?? build?.startTime, end: ends[index], dependsOn: groups[index].dependsOn))
                     }
                 }
             case .codebuildBuilds(let builds):
                 for build in builds {
-                    entries += phaseEntries(build.phases, lane: .buildPhase, owner: build.id ?? source.path)
+                    appendPhaseEntries(build.phases, lane: .buildPhase, owner: build.id ?? source.path, to: &entries)
                 }
             case .codepipelineState(let state):
                 for stage in state.stageStates ?? [] {
@@ -65,7 +85,8 @@ enum Timeline {
     /// timeline draws it as a start tick rather than a bar it cannot vouch for).
     static func groupEnds(_ batch: BuildBatch, builds: BuildIndex) -> [Timestamp?] {
         let groups = batch.buildGroups ?? []
-        var ends = groups.map { builds.build(for: $0.currentBuildSummary)?.endTime }
+        // (No build in the inputs, no lookup: a batch-only run has none.)
+        var ends = builds.isEmpty ? Array(repeating: nil, count: groups.count) : groups.map { builds.build(for: $0.currentBuildSummary)?.endTime }
 
         // The batch attempts that failed: (start, end) of each IN_PROGRESS phase followed by a FAILED one.
         let phases = batch.phases ?? []
@@ -112,6 +133,8 @@ struct BuildIndex {
 
     /// The build a group's summary names: its ARN (`arn:aws:codebuild:…:build/<project>:<uuid>`), or the
     /// `<project>:<uuid>` id after `build/`.
+    var isEmpty: Bool { byKey.isEmpty }
+
     func build(for summary: BuildSummary?) -> Build? {
         guard let arn = summary?.arn, !arn.isEmpty else { return nil }
         if let build = byKey[arn] { return build }

@@ -16,13 +16,31 @@ public enum Triage {
         return report(for: input, configuration: configuration)
     }
 
+    /// Reads the inputs (what `run` analyzes).
+    public static func read(paths: [String], ingestor: Ingestor = Ingestor(), progress: (@Sendable (Int, Int) -> Void)? = nil) -> TriageInput {
+        ingestor.ingest(paths: paths, progress: progress)
+    }
+
     /// Analyzes inputs already read.
     public static func report(for input: TriageInput, configuration: AnalysisConfiguration = AnalysisConfiguration()) -> TriageReport {
+        // The timeline depends on the input alone: it is built on another thread while this one analyzes (not
+        // with concurrentPerform: the analysis runs its analyzers with concurrentPerform, which a nested
+        // concurrentPerform would run one by one).
+        let parts = ReportParts()
+        let timeline = DispatchGroup()
+        DispatchQueue.global().async(group: timeline) { parts.timeline = Timeline.entries(for: input) }
         let result = AnalysisEngine.analyze(input, configuration: configuration)
+        timeline.wait()
         return TriageReport(
             verdict: result.verdict, inputs: input.inputs, tests: result.tests, findings: result.findings,
-            recommendations: result.recommendations, diagnostics: result.diagnostics, timeline: Timeline.entries(for: input))
+            recommendations: result.recommendations, diagnostics: result.diagnostics, timeline: parts.timeline)
     }
+}
+
+/// The timeline of a report, written by the task that builds it and read after waiting for that task's group
+/// (which orders the write before the read): no other synchronization is needed.
+private final class ReportParts: @unchecked Sendable {
+    var timeline: [TimelineEntry] = []
 }
 
 /// Exit codes for CI (documented in the README).

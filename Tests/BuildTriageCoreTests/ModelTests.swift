@@ -79,3 +79,56 @@ import Testing
         #expect("héllo wörld".capped(bytes: 3) == "hé…")
     }
 }
+
+/// The fast paths added for large runs agree with the straightforward code they replace.
+@Suite struct FastPathTests {
+    /// The ARN parsing that `buildID(fromARN:)` replaced: first `:build-batch/`, else first `:build/`.
+    static func referenceBuildID(_ value: String) -> String? {
+        for marker in [":build-batch/", ":build/"] {
+            if let range = value.firstRange(of: marker) { return String(value[range.upperBound...]) }
+        }
+        return value.hasPrefix("arn:") ? nil : value
+    }
+
+    @Test func buildIDsMatchTheReferenceParser() {
+        var values = [
+            "arn:aws:codebuild:us-east-1:123456789012:build/proj:aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee",
+            "arn:aws:codebuild:us-east-1:123456789012:build-batch/proj:aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee",
+            "arn:aws:codebuild:eu-west-1:1:build/a:build-batch/b", "arn:x:build-batch/", "arn:x:build/", "arn:x:build",
+            "arn:aws:codebuild:::", "proj:1234", "", ":build/", ":build-batch/x", "::::::::build/y", "arn:é:build/ü:1",
+            "arn:aws:codebuild:us-east-1:123456789012:project/proj", ":build-batc/x:build/z", "no colon at all here, long enough",
+        ]
+        // Markers at every offset of an eight-byte word, with colons around them.
+        for offset in 0..<17 {
+            let pad = String(repeating: ":", count: offset % 3) + String(repeating: "a", count: offset)
+            values += ["arn:\(pad):build/id\(offset)", "arn:\(pad):build-batch/id\(offset)", "\(pad):build/x:build-batch/y", "\(pad):buil:build/z"]
+        }
+        for value in values {
+            #expect(AnalysisContext.buildID(fromARN: value) == Self.referenceBuildID(value), "\(value)")
+        }
+    }
+
+    @Test func iso8601FieldsSpellIso8601() {
+        for seconds in [0, 1_603_301_183.099, -1.5, -62_135_596_800, 253_402_300_799.999, 951_782_400.0005, 1e300, -1e300, .nan, 86_399.9996] {
+            let timestamp = Timestamp(secondsSince1970: seconds)
+            guard let f = timestamp.iso8601Fields else {
+                Issue.record("no fields for \(seconds)")
+                continue
+            }
+            func pad(_ value: Int, _ width: Int) -> String {
+                let text = String(value)
+                return String(repeating: "0", count: max(0, width - text.count)) + text
+            }
+            let spelled = "\(pad(f.year, 4))-\(pad(f.month, 2))-\(pad(f.day, 2))T\(pad(f.hour, 2)):\(pad(f.minute, 2)):\(pad(f.second, 2)).\(pad(f.millis, 3))Z"
+            #expect(spelled == timestamp.iso8601, "\(seconds)")
+        }
+    }
+}
+
+@Suite struct CategoryRankTests {
+    @Test func rankIsThePositionInAllCases() {
+        for (index, category) in Category.allCases.enumerated() {
+            #expect(category.rank == index, "\(category)")
+        }
+    }
+}

@@ -55,6 +55,31 @@ struct JSONWriterTests {
         #expect(JSONReporter().render(empty, options: RenderOptions()) == (try Self.reference(empty)))
     }
 
+    /// Arrays long enough to be written in concurrent pieces (over 4,096 elements, several rounds for the
+    /// timeline), with every kind of element, match JSONEncoder, whole and streamed.
+    @Test func longArraysWrittenInPiecesMatchJSONEncoder() throws {
+        var report = Self.full
+        let findings = report.findings
+        let timeline = report.timeline
+        report.findings = (0..<4_500).map { index in
+            var finding = findings[index % findings.count]
+            finding.id += "-\(index)"
+            return finding
+        }
+        report.inputs = (0..<4_097).map { InputRecord(path: "p\($0)", kind: .junit, status: $0 % 3 == 0 ? .error : .ok, line: $0) }
+        report.recommendations = Array(repeating: report.recommendations, count: 2_100).flatMap { $0 }
+        report.timeline = (0..<40_000).map { index in
+            var entry = timeline[index % timeline.count]
+            entry.name += "\(index)"
+            return entry
+        }
+        let expected = try Self.reference(report)
+        #expect(JSONReporter().render(report, options: RenderOptions()) == expected)
+        var streamed: [UInt8] = []
+        JSONReporter().write(report, chunkBytes: 100_000) { streamed.append(contentsOf: $0) }
+        #expect(String(decoding: streamed, as: UTF8.self) == expected)
+    }
+
     @Test func streamedChunksAreTheRenderedBytes() {
         var streamed: [UInt8] = []
         var chunks = 0

@@ -36,8 +36,14 @@ struct BuildFailureAnalyzer: Analyzer {
         var findings: [Finding] = []
         var covered: Set<Subject> = []
 
+        // The logs of each scope, in log order, grouped once (filtering every log for every failed build or
+        // group was quadratic in a run with thousands of both).
+        var logsByScope: [Subject: [Int]] = [:]
+        for (index, log) in context.logs.enumerated() {
+            if let scope = context.attribution(forPath: log.path)?.scope { logsByScope[scope, default: []].append(index) }
+        }
         func logEvidence(for subject: Subject) -> [EvidenceLine] {
-            context.logs.filter { context.attribution(forPath: $0.path)?.scope == subject }.flatMap { log in
+            (logsByScope[subject] ?? []).map { context.logs[$0] }.flatMap { log in
                 log.value.failedCommands.map { command in
                     EvidenceLine(path: log.path, line: command.failureLine ?? command.line, text: "command `\(command.command)` exited with status \(command.exitStatus ?? -1)\(command.phase.map { " in \($0)" } ?? "")")
                 }
@@ -55,13 +61,14 @@ struct BuildFailureAnalyzer: Analyzer {
                 evidence: failed.flatMap { evidence($0, owner: "build \(build.value.id ?? "")", path: build.path) } + logEvidence(for: subject),
                 target: target))
         }
-        for ref in context.groups where ref.status == .failed && ref.group.ignoreFailure != true {
+        for index in context.groups.indices where context.groups[index].knownStatus == .failed && !context.groups[index].ignoresFailure {
+            let ref = context.groups[index]
             let subject = Subject(.buildGroup, ref.identifier)
             guard !explained.contains(subject), covered.insert(subject).inserted else { continue }
             findings.append(Finding(
                 analyzer: Self.description.id, category: .buildFailure, subject: subject,
                 message: "\(ref.identifier) FAILED; the run has no build details, test report or log that says why (save `aws codebuild batch-get-builds` for its build, and its reports)",
-                evidence: [EvidenceLine(path: ref.batchPath, text: "build group \(ref.identifier): FAILED")] + logEvidence(for: subject),
+                evidence: [EvidenceLine(path: context.batchPath(ref), text: "build group \(ref.identifier): FAILED")] + logEvidence(for: subject),
                 target: context.target(of: ref)))
         }
         for action in context.pipelineActions where action.status == .failed {
@@ -74,11 +81,14 @@ struct BuildFailureAnalyzer: Analyzer {
                 message: "action \(subject.id) failed\(details.isEmpty ? "" : ": \(details)")\(action.externalExecutionId.map { " (external execution \($0); add its `batch-get-builds` output to see why)" } ?? "")",
                 evidence: [EvidenceLine(path: action.path, text: "\(subject.id) Failed\(details.isEmpty ? "" : " — \(details)")")], target: action.target))
         }
+        // The subjects of the findings so far, kept as a set as findings are added (each log was compared with
+        // every finding).
+        var findingSubjects = context.logs.isEmpty ? [] : Set(findings.map(\.subject))
         for log in context.logs {
             let (target, scope, _) = context.targetAndScope(forPath: log.path)
             let subject = Subject(.log, log.path)
             if let scope, explained.contains(scope) || covered.contains(scope) { continue }
-            guard !explained.contains(subject), scope == nil || !findings.contains(where: { $0.subject == scope }) else { continue }
+            guard !explained.contains(subject), scope.map({ !findingSubjects.contains($0) }) ?? true else { continue }
             let failedCommands = log.value.failedCommands
             let failedPhases = log.value.failedPhases.filter { $0.state == "FAILED" }
             guard !failedCommands.isEmpty || !failedPhases.isEmpty else { continue }
@@ -90,6 +100,7 @@ struct BuildFailureAnalyzer: Analyzer {
                 evidence: failedCommands.map { EvidenceLine(path: log.path, line: $0.failureLine ?? $0.line, text: "Command did not exit successfully \($0.command) exit status \($0.exitStatus ?? -1)") }
                     + log.value.contexts.filter { !$0.code.isEmpty }.map { EvidenceLine(path: log.path, line: $0.line, text: "\($0.code): \($0.message)") },
                 target: target, scope: scope))
+            findingSubjects.insert(subject)
         }
         for execution in context.pipelineExecutions where execution.value.status == .failed {
             let id = execution.value.pipelineExecutionId ?? execution.path

@@ -43,10 +43,10 @@ struct ClientErrorAnalyzer: Analyzer {
             let batchID = batch.value.id ?? batch.path
             let phaseEvidence = clientPhases.flatMap { evidence($0, owner: "batch", path: batch.path) }
             let phaseNames = clientPhases.map { "\($0.phaseType?.rawValue ?? "?") (\($0.phaseStatus?.rawValue ?? "?"))" }.joined(separator: ", ")
-            if groupsByBatchID == nil { groupsByBatchID = Dictionary(grouping: context.groups, by: \.batch.id) }
+            if groupsByBatchID == nil { groupsByBatchID = Dictionary(grouping: context.groups, by: { context.batches[$0.batchIndex].value.id }) }
             let failedGroups = (groupsByBatchID?[batch.value.id] ?? []).filter { ref in
-                ref.status.map(AnalysisContext.isFailure) == true && ref.group.ignoreFailure != true
-                    && context.currentBuild(of: ref.group) == nil
+                ref.status.map(AnalysisContext.isFailure) == true && !ref.ignoresFailure
+                    && ref.currentBuildID.flatMap({ context.build(id: $0) }) == nil
             }
             if failedGroups.isEmpty {
                 findings.append(Finding(

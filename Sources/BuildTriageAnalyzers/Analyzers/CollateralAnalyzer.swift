@@ -30,16 +30,17 @@ struct CollateralAnalyzer: Analyzer {
 
     func analyze(_ context: AnalysisContext) -> [Finding] {
         var findings: [Finding] = []
-        for batch in context.batches {
-            let groups = batch.value.groupsByIdentifier
-            for (identifier, group) in groups.sorted(by: { $0.key < $1.key }) where Self.isStopped(group) {
-                guard let (root, chain) = Self.root(of: identifier, in: groups) else { continue }
-                let ref = GroupRef(batch: batch.value, batchPath: batch.path, group: group, identifier: identifier)
+        for batchIndex in context.batches.indices {
+            for (index, root) in Self.stoppedGroups(ofBatch: batchIndex, in: context) {
+                guard let (root, chain) = root else { continue }
+                let ref = context.groups[index]
+                let identifier = ref.identifier
+                let group = context.group(ref)
                 let path = ([identifier] + chain).joined(separator: " → ")
                 findings.append(Finding(
                     analyzer: Self.description.id, category: .collateral, subject: Subject(.buildGroup, identifier),
                     message: "\(identifier) was stopped because \(root) failed (\(path)); it is fixed by dealing with \(root), not on its own",
-                    evidence: [EvidenceLine(path: batch.path, text: "build group \(identifier): \(group.currentBuildSummary?.buildStatus?.rawValue ?? "?"), dependsOn \((group.dependsOn ?? []).joined(separator: ", "))")],
+                    evidence: [EvidenceLine(path: context.batches[batchIndex].path, text: "build group \(identifier): \(group.currentBuildSummary?.buildStatus?.rawValue ?? "?"), dependsOn \((group.dependsOn ?? []).joined(separator: ", "))")],
                     target: context.target(of: ref), rootSubject: Subject(.buildGroup, root)))
             }
         }
@@ -48,6 +49,102 @@ struct CollateralAnalyzer: Analyzer {
 
     static func isStopped(_ group: BuildGroup) -> Bool {
         group.currentBuildSummary?.buildStatus == .stopped
+    }
+
+    /// The stopped groups of a batch (the first group of each identifier, as a batch's groups by identifier
+    /// hold them), sorted by identifier, each with its index in `context.groups` and `root(of:in:)`'s answer:
+    /// the failed group at the end of its dependency chain, and the chain. Empty, and nothing computed, for a
+    /// batch with no stopped group.
+    ///
+    /// Each group's chain is computed once and shared by the groups that depend on it (a chain of n stopped
+    /// groups is not walked n times). That is the depth-first walk of `root(of:in:)` only when the stopped
+    /// groups' dependencies have no cycle (CodeBuild refuses those); a batch with one gets that walk per group.
+    static func stoppedGroups(ofBatch batchIndex: Int, in context: AnalysisContext) -> [(index: Int, root: (String, [String])?)] {
+        let range = context.groupRange(ofBatch: batchIndex)
+        guard context.groups[range].contains(where: { $0.knownStatus == .stopped }) else { return [] }
+        var graph = BatchGraph(range: range, groups: context.groups)
+        var stopped = graph.members.indices.filter { graph.refs[graph.members[$0]].knownStatus == .stopped }
+        stopped.sort { graph.refs[graph.members[$0]].identifier < graph.refs[graph.members[$1]].identifier }
+        for member in stopped where !graph.cyclic { _ = graph.resolve(member, context: context) }
+        if graph.cyclic {
+            var groups: [String: BuildGroup] = [:]
+            for member in graph.members { groups[graph.refs[member].identifier] = context.group(graph.refs[member]) }
+            return stopped.map { (graph.members[$0], root(of: graph.refs[graph.members[$0]].identifier, in: groups)) }
+        }
+        return stopped.map { member in
+            var chain: [String] = []
+            var current = member
+            while graph.next[current] >= 0 {
+                current = graph.next[current]
+                chain.append(graph.refs[graph.members[current]].identifier)
+            }
+            return (graph.members[member], chain.last.map { ($0, chain) })
+        }
+    }
+
+    /// One batch's groups as `root(of:in:)` sees them (the first group of each identifier), with each stopped
+    /// group's next step towards its root once resolved.
+    private struct BatchGraph {
+        let refs: [GroupRef]
+        /// Indexes in `refs` of the first group of each identifier, in batch order.
+        var members: [Int] = []
+        /// identifier → position in `members` (only for large batches: small ones are searched).
+        var byIdentifier: [String: Int]?
+        /// Per member: -2 not resolved yet, -1 no chain, else the member the chain goes through next.
+        var next: [Int]
+        var onPath: [Bool]
+        var cyclic = false
+
+        init(range: Range<Int>, groups: [GroupRef]) {
+            refs = groups
+            if range.count > 16 {
+                var byIdentifier: [String: Int] = [:]
+                for index in range where byIdentifier[groups[index].identifier] == nil {
+                    byIdentifier[groups[index].identifier] = members.count
+                    members.append(index)
+                }
+                self.byIdentifier = byIdentifier
+            } else {
+                for index in range where !members.contains(where: { groups[$0].identifier == groups[index].identifier }) {
+                    members.append(index)
+                }
+            }
+            next = Array(repeating: -2, count: members.count)
+            onPath = Array(repeating: false, count: members.count)
+        }
+
+        func member(_ identifier: String) -> Int? {
+            if let byIdentifier { return byIdentifier[identifier] }
+            return members.firstIndex { refs[$0].identifier == identifier }
+        }
+
+        /// The member a stopped member's chain goes through next (nil: it has no failed root), as
+        /// `root(of:in:)`'s walk finds it: dependencies in identifier order, failed ones (unless ignored) end
+        /// the chain, stopped ones continue it when they have a chain of their own.
+        mutating func resolve(_ member: Int, context: AnalysisContext) -> Int? {
+            if next[member] != -2 { return next[member] >= 0 ? next[member] : nil }
+            guard !cyclic, !onPath[member] else {
+                cyclic = true
+                return nil
+            }
+            onPath[member] = true
+            var found = -1
+            for dependency in (context.group(refs[members[member]]).dependsOn ?? []).sorted() {
+                guard let other = self.member(dependency), let status = refs[members[other]].status else { continue }
+                if AnalysisContext.isFailure(status) {
+                    if refs[members[other]].ignoresFailure { continue }
+                    found = other
+                    break
+                }
+                if status.known == .stopped, resolve(other, context: context) != nil {
+                    found = other
+                    break
+                }
+            }
+            onPath[member] = false
+            next[member] = found
+            return found >= 0 ? found : nil
+        }
     }
 
     /// The failed group at the end of the dependency chain, and the chain from the first dependency to it.

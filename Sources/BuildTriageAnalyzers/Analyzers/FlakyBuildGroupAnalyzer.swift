@@ -21,10 +21,20 @@ struct FlakyBuildGroupAnalyzer: Analyzer {
         ])
 
     func analyze(_ context: AnalysisContext) -> [Finding] {
-        context.groups.compactMap { ref in
-            let attempts = (ref.group.priorBuildSummaryList ?? []).sorted {
+        var findings: [Finding] = []
+        // A group with no earlier attempt has one attempt at most: no failure followed by a success.
+        for index in context.groups.indices where context.groups[index].priorCount > 0 {
+            let ref = context.groups[index]
+            if let finding = finding(for: ref, context: context) { findings.append(finding) }
+        }
+        return findings
+    }
+
+    private func finding(for ref: GroupRef, context: AnalysisContext) -> Finding? {
+        let group = context.group(ref)
+        let attempts = (group.priorBuildSummaryList ?? []).sorted {
                 ($0.requestedOn?.secondsSince1970 ?? 0) < ($1.requestedOn?.secondsSince1970 ?? 0)
-            } + [ref.group.currentBuildSummary].compactMap { $0 }
+            } + [group.currentBuildSummary].compactMap { $0 }
             let statuses = attempts.map { $0.buildStatus }
             guard let firstFailure = statuses.firstIndex(where: { $0.map(AnalysisContext.isFailure) == true }),
                 statuses[(firstFailure + 1)...].contains(where: { $0 == .succeeded })
@@ -34,8 +44,7 @@ struct FlakyBuildGroupAnalyzer: Analyzer {
             return Finding(
                 analyzer: Self.description.id, category: .flaky, subject: Subject(.buildGroup, ref.identifier),
                 message: "\(ref.identifier) failed, then succeeded on a retry with the same source (\(history))\(resolved ? "" : "; its latest attempt failed again")",
-                evidence: [EvidenceLine(path: ref.batchPath, text: "build group \(ref.identifier) attempts: \(history)")],
+                evidence: [EvidenceLine(path: context.batchPath(ref), text: "build group \(ref.identifier) attempts: \(history)")],
                 target: context.target(of: ref), resolved: resolved ? true : nil)
-        }
     }
 }

@@ -16,13 +16,16 @@ struct IgnoredGroupAnalyzer: Analyzer {
         ])
 
     func analyze(_ context: AnalysisContext) -> [Finding] {
-        context.groups.compactMap { ref in
-            guard ref.group.ignoreFailure == true, let status = ref.status, AnalysisContext.isFailure(status) else { return nil }
-            return Finding(
+        var findings: [Finding] = []
+        for index in context.groups.indices where context.groups[index].ignoresFailure {
+            let ref = context.groups[index]
+            guard let status = ref.status, AnalysisContext.isFailure(status) else { continue }
+            findings.append(Finding(
                 analyzer: Self.description.id, category: .ignored, subject: Subject(.buildGroup, ref.identifier),
                 message: "\(ref.identifier) \(status.rawValue), but the group has ignoreFailure: true, so the batch does not depend on it",
-                evidence: [EvidenceLine(path: ref.batchPath, text: "build group \(ref.identifier): \(status.rawValue), ignoreFailure true")],
-                target: context.target(of: ref))
+                evidence: [EvidenceLine(path: context.batchPath(ref), text: "build group \(ref.identifier): \(status.rawValue), ignoreFailure true")],
+                target: context.target(of: ref)))
         }
+        return findings
     }
 }

@@ -42,12 +42,13 @@ struct InfrastructureAnalyzer: Analyzer {
                     + (faulty.isEmpty ? [EvidenceLine(path: build.path, text: "buildStatus FAULT")] : []),
                 target: target))
         }
-        for ref in context.groups where ref.status == .fault && ref.group.ignoreFailure != true {
-            if let id = ref.group.currentBuildSummary?.arn.flatMap(AnalysisContext.buildID(fromARN:)), explainedBuilds.contains(id) { continue }
+        for index in context.groups.indices where context.groups[index].knownStatus == .fault && !context.groups[index].ignoresFailure {
+            let ref = context.groups[index]
+            if !explainedBuilds.isEmpty, let id = ref.currentBuildID, explainedBuilds.contains(id) { continue }
             findings.append(Finding(
                 analyzer: Self.description.id, category: .infrastructure, subject: Subject(.buildGroup, ref.identifier),
                 message: "\(ref.identifier): FAULT — CodeBuild reports a service or environment fault, not a failure of the build's commands",
-                evidence: [EvidenceLine(path: ref.batchPath, text: "build group \(ref.identifier): FAULT")], target: context.target(of: ref)))
+                evidence: [EvidenceLine(path: context.batchPath(ref), text: "build group \(ref.identifier): FAULT")], target: context.target(of: ref)))
         }
         for batch in context.batches {
             let faulty = (batch.value.phases ?? []).filter { $0.phaseStatus == .fault }

@@ -23,15 +23,14 @@ struct StoppedAnalyzer: Analyzer {
 
     func analyze(_ context: AnalysisContext) -> [Finding] {
         var findings: [Finding] = []
-        for batch in context.batches {
-            let groups = batch.value.groupsByIdentifier
-            for (identifier, group) in groups.sorted(by: { $0.key < $1.key }) where CollateralAnalyzer.isStopped(group) {
-                guard CollateralAnalyzer.root(of: identifier, in: groups) == nil else { continue }
-                let ref = GroupRef(batch: batch.value, batchPath: batch.path, group: group, identifier: identifier)
+        for batchIndex in context.batches.indices {
+            for (index, root) in CollateralAnalyzer.stoppedGroups(ofBatch: batchIndex, in: context) where root == nil {
+                let ref = context.groups[index]
+                let identifier = ref.identifier
                 findings.append(Finding(
                     analyzer: Self.description.id, category: .stopped, subject: Subject(.buildGroup, identifier),
                     message: "\(identifier) was stopped, and no group it depends on failed: stopped by a person or a policy",
-                    evidence: [EvidenceLine(path: batch.path, text: "build group \(identifier): STOPPED")], target: context.target(of: ref)))
+                    evidence: [EvidenceLine(path: context.batches[batchIndex].path, text: "build group \(identifier): STOPPED")], target: context.target(of: ref)))
             }
         }
         // Targets that already have a stopped finding (a set: a batch is not compared with every finding).

@@ -40,29 +40,36 @@ struct TimeoutAnalyzer: Analyzer {
                     + (phases.isEmpty ? [EvidenceLine(path: build.path, text: "buildStatus TIMED_OUT")] : []),
                 target: target, repeated: repeated ? true : nil))
         }
-        for ref in context.groups where ref.status == .timedOut && ref.group.ignoreFailure != true {
-            if let id = ref.group.currentBuildSummary?.arn.flatMap(AnalysisContext.buildID(fromARN:)), covered.contains(id) { continue }
-            if let build = context.currentBuild(of: ref.group), (build.value.phases ?? []).contains(where: { $0.phaseStatus == .timedOut && $0.phaseType?.known?.isBeforeUserCode == true }) {
+        for index in context.groups.indices where context.groups[index].knownStatus == .timedOut && !context.groups[index].ignoresFailure {
+            let ref = context.groups[index]
+            if !covered.isEmpty, let id = ref.currentBuildID, covered.contains(id) { continue }
+            if !context.builds.isEmpty, let build = ref.currentBuildID.flatMap({ context.build(id: $0) }),
+                (build.value.phases ?? []).contains(where: { $0.phaseStatus == .timedOut && $0.phaseType?.known?.isBeforeUserCode == true })
+            {
                 continue  // a provisioning timeout: infrastructure
             }
-            let priors = (ref.group.priorBuildSummaryList ?? []).filter { $0.buildStatus == .timedOut }.count
-            let limit = ref.batch.buildTimeoutInMinutes.map { " (limit \($0) min)" } ?? ""
+            let group = context.group(ref)
+            let priors = (group.priorBuildSummaryList ?? []).filter { $0.buildStatus == .timedOut }.count
+            let limit = context.batch(ref).buildTimeoutInMinutes.map { " (limit \($0) min)" } ?? ""
             findings.append(Finding(
                 analyzer: Self.description.id, category: .timeout, subject: Subject(.buildGroup, ref.identifier),
                 message: "\(ref.identifier): timed out\(limit)\(priors > 0 ? " — the \(priors == 1 ? "earlier attempt" : "\(priors) earlier attempts") timed out too" : "")",
-                evidence: [EvidenceLine(path: ref.batchPath, text: "build group \(ref.identifier): TIMED_OUT; prior attempts: \((ref.group.priorBuildSummaryList ?? []).map { $0.buildStatus?.rawValue ?? "?" }.joined(separator: ", ").nonEmpty ?? "none")")],
+                evidence: [EvidenceLine(path: context.batchPath(ref), text: "build group \(ref.identifier): TIMED_OUT; prior attempts: \((group.priorBuildSummaryList ?? []).map { $0.buildStatus?.rawValue ?? "?" }.joined(separator: ", ").nonEmpty ?? "none")")],
                 target: context.target(of: ref), repeated: priors > 0 ? true : nil))
         }
+        // The subjects of the findings so far, as a set kept up to date (each log was compared with every finding).
+        var findingSubjects = context.logs.isEmpty ? [] : Set(findings.map(\.subject))
         for log in context.logs {
             let timedOut = log.value.phases.filter { $0.state == "TIMED_OUT" && BuildPhaseType(rawValue: $0.phase)?.isBeforeUserCode != true }
             guard let first = timedOut.first else { continue }
             let (target, scope, _) = context.targetAndScope(forPath: log.path)
-            if let scope, findings.contains(where: { $0.subject == scope }) { continue }
+            if let scope, findingSubjects.contains(scope) { continue }
             findings.append(Finding(
                 analyzer: Self.description.id, category: .timeout, subject: Subject(.log, log.path),
                 message: "phase \(first.phase) timed out",
                 evidence: timedOut.map { EvidenceLine(path: log.path, line: $0.line, text: "Phase complete: \($0.phase) State: TIMED_OUT") },
                 target: target, scope: scope))
+            findingSubjects.insert(Subject(.log, log.path))
         }
         return findings
     }

@@ -1,5 +1,6 @@
 public import BuildTriageCore
 public import BuildTriageRetry
+import Dispatch
 
 /// Configuration of one analysis.
 public struct AnalysisConfiguration: Sendable {
@@ -35,14 +36,18 @@ public enum AnalysisEngine {
         var diagnostics: [String] = []
         var findings: [Finding] = []
         let knowledgeBase = KnowledgeBaseAnalyzer(rules: configuration.rules)
-        for analyzer in AnalyzerRegistry.builtIn where type(of: analyzer).description.stage == .primary {
-            if analyzer is KnowledgeBaseAnalyzer {
-                let (found, problems) = knowledgeBase.run(context)
-                append(found, to: &findings)
-                diagnostics += problems
-            } else {
-                append(analyzer.analyze(context), to: &findings)
-            }
+        // The primary analyzers are independent (pure, reading the same context): they run concurrently, each
+        // into its own slot, and their findings are appended in registry order, as if run one after another.
+        let primaries = AnalyzerRegistry.builtIn.filter { type(of: $0).description.stage == .primary }
+        let outputs = Slots<([Finding], [String])>(count: primaries.count)
+        DispatchQueue.concurrentPerform(iterations: primaries.count) { [context] index in
+            let analyzer = primaries[index]
+            outputs[index] = analyzer is KnowledgeBaseAnalyzer ? knowledgeBase.run(context) : (analyzer.analyze(context), [])
+        }
+        for index in primaries.indices {
+            let (found, problems) = outputs.take(index)
+            append(found, to: &findings)
+            diagnostics += problems
         }
         if !configuration.plugins.isEmpty {
             do {
@@ -86,25 +91,39 @@ public enum AnalysisEngine {
 
     /// Unique ids, root causes resolved from root subjects, and a stable order (target, category, subject).
     static func finalize(_ findings: consuming [Finding]) -> [Finding] {
-        var seen: [String: Int] = [:]
         // In place: the array is the caller's, moved in.
         var result = findings
+        var seen: [String: Int] = [:]
+        seen.reserveCapacity(result.count)
         for index in result.indices {
             let count = seen[result[index].id, default: 0] + 1
             seen[result[index].id] = count
             if count > 1 { result[index].id += "#\(count)" }
         }
         // Findings by subject and by scope, so that each root is a lookup rather than a scan of every finding.
-        var bySubjectOrScope: [Subject: [Int]] = [:]
-        for (index, finding) in result.enumerated() where finding.category != .collateral && finding.category != .stopped {
-            bySubjectOrScope[finding.subject, default: []].append(index)
-            if let scope = finding.scope, scope != finding.subject { bySubjectOrScope[scope, default: []].append(index) }
-        }
-        for index in result.indices {
-            guard let root = result[index].rootSubject else { continue }
-            let candidates = (bySubjectOrScope[root] ?? []).map { result[$0] }
-            let best = candidates.min { ($0.subject == root ? 0 : 1, $0.category) < ($1.subject == root ? 0 : 1, $1.category) }
-            result[index].rootCause = best?.id
+        // (Only when some finding has a root subject.)
+        if result.contains(where: { $0.rootSubject != nil }) {
+            var bySubjectOrScope: [Subject: [Int]] = [:]
+            for index in result.indices where result[index].category != .collateral && result[index].category != .stopped {
+                bySubjectOrScope[result[index].subject, default: []].append(index)
+                if let scope = result[index].scope, scope != result[index].subject { bySubjectOrScope[scope, default: []].append(index) }
+            }
+            for index in result.indices {
+                guard let root = result[index].rootSubject else { continue }
+                // The first candidate with the smallest (not the subject itself, category), as `min(by:)` picks it,
+                // compared in place rather than on copies of the findings.
+                var best: Int?
+                for candidate in bySubjectOrScope[root] ?? [] {
+                    guard let current = best else {
+                        best = candidate
+                        continue
+                    }
+                    if (result[candidate].subject == root ? 0 : 1, result[candidate].category) < (result[current].subject == root ? 0 : 1, result[current].category) {
+                        best = candidate
+                    }
+                }
+                result[index].rootCause = best.map { result[$0].id }
+            }
         }
         // Keys computed once per finding, compared in place (copying a tuple of five Strings per comparison cost
         // more than comparing them).
@@ -136,7 +155,7 @@ public enum AnalysisEngine {
         let targetKind: String
         let targetID: String
         let rank: Int
-        let subjectKind: String
+        let subjectKind: Subject.Kind
         let subjectID: String
         let id: String
 
@@ -144,7 +163,7 @@ public enum AnalysisEngine {
             targetKind = finding.target?.kind.rawValue ?? "~"
             targetID = finding.target?.id ?? ""
             rank = finding.category.rank
-            subjectKind = finding.subject.kind.rawValue
+            subjectKind = finding.subject.kind
             subjectID = finding.subject.id
             id = finding.id
         }
@@ -153,9 +172,43 @@ public enum AnalysisEngine {
             if lhs.targetKind != rhs.targetKind { return lhs.targetKind < rhs.targetKind }
             if lhs.targetID != rhs.targetID { return lhs.targetID < rhs.targetID }
             if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
-            if lhs.subjectKind != rhs.subjectKind { return lhs.subjectKind < rhs.subjectKind }
+            if lhs.subjectKind != rhs.subjectKind { return lhs.subjectKind.rawValue < rhs.subjectKind.rawValue }
             if lhs.subjectID != rhs.subjectID { return lhs.subjectID < rhs.subjectID }
             return lhs.id < rhs.id
         }
+    }
+}
+
+/// One result per iteration of a `concurrentPerform`: each iteration writes its own slot (distinct memory, no
+/// array copy-on-write involved), and the slots are read after `concurrentPerform` returns.
+final class Slots<Value>: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<Value?>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        storage = .allocate(capacity: max(count, 1))
+        storage.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        storage.deinitialize(count: count)
+        storage.deallocate()
+    }
+
+    subscript(index: Int) -> Value? {
+        get { storage[index] }
+        set {
+            precondition(index >= 0 && index < count)
+            storage[index] = newValue
+        }
+    }
+
+    /// The value of a slot, moved out.
+    func take(_ index: Int) -> Value {
+        precondition(index >= 0 && index < count)
+        let value = storage[index]!
+        storage[index] = nil
+        return value
     }
 }

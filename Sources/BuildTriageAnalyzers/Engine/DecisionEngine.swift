@@ -1,5 +1,6 @@
 public import BuildTriageCore
 public import BuildTriageRetry
+import Dispatch
 
 /// Turns findings into one recommendation per target (DECISIONS.md: actions, retry policy, blockers).
 public struct DecisionEngine: Sendable {
@@ -30,7 +31,8 @@ public struct DecisionEngine: Sendable {
             if let target { byTarget[target, default: []].append(index) }
         }
         var targets = Set(byTarget.keys)
-        for batch in context.batches { targets.insert(context.target(of: batch.value, path: batch.path)) }
+        targets.reserveCapacity(byTarget.count + context.batchTargets.count)
+        for target in context.batchTargets { targets.insert(target) }
         for build in context.standaloneBuilds { targets.insert(context.place(of: build).1) }
         for state in context.pipelineStates {
             for stage in state.value.stageStates ?? [] {
@@ -38,8 +40,57 @@ public struct DecisionEngine: Sendable {
                 targets.insert(.stage(pipeline: state.value.pipelineName ?? "", stage: name, execution: execution.pipelineExecutionId))
             }
         }
-        return targets.sorted().map { decide($0, indices: byTarget[$0] ?? [], of: findings, context: context) }
-            .sorted { (Self.strength($0.action), $1.target) > (Self.strength($1.action), $0.target) }
+        // Strongest action first, then by target (`Target.<`): one sort of indexes on keys computed once (sorting
+        // the targets, then the recommendations, compared tuples of Strings built for every comparison).
+        // Each target is decided on its own (pure): in a few chunks run concurrently, each into its own slots.
+        let targetList = Array(targets)
+        let slots = Slots<Recommendation>(count: targetList.count)
+        let chunks = min(targetList.count, 8)
+        let byTargetIndices = byTarget
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let range = (targetList.count * chunk / chunks)..<(targetList.count * (chunk + 1) / chunks)
+            for index in range {
+                slots[index] = decide(targetList[index], indices: byTargetIndices[targetList[index]] ?? [], of: findings, context: context)
+            }
+        }
+        let recommendations = targetList.indices.map { slots.take($0) }
+        let keys = recommendations.map { OrderKey(strength: Self.strength($0.action), target: $0.target) }
+        let order = keys.withUnsafeBufferPointer { keys in
+            recommendations.indices.sorted { OrderKey.precedes(keys[$0], keys[$1]) }
+        }
+        return order.map { recommendations[$0] }
+    }
+
+    /// (strength descending, target kind, target id, pipeline execution id), as `Target.<` orders targets.
+    private struct OrderKey {
+        let strength: Int
+        let kind: Target.Kind
+        let id: String
+        let execution: String
+
+        init(strength: Int, target: Target) {
+            self.strength = strength
+            kind = target.kind
+            id = target.id
+            execution = target.pipelineExecutionId ?? ""
+        }
+
+        /// `Target.<` compares kinds by raw value: batch < build < job < stage.
+        private static func rank(_ kind: Target.Kind) -> Int {
+            switch kind {
+            case .batch: 0
+            case .build: 1
+            case .job: 2
+            case .stage: 3
+            }
+        }
+
+        static func precedes(_ lhs: borrowing OrderKey, _ rhs: borrowing OrderKey) -> Bool {
+            if lhs.strength != rhs.strength { return lhs.strength > rhs.strength }
+            if lhs.kind != rhs.kind { return rank(lhs.kind) < rank(rhs.kind) }
+            if lhs.id != rhs.id { return lhs.id < rhs.id }
+            return lhs.execution < rhs.execution
+        }
     }
 
     static func strength(_ action: Action) -> Int {
@@ -191,8 +242,13 @@ public struct DecisionEngine: Sendable {
         switch target.kind {
         case .batch:
             guard let batch = context.batch(of: target) else { return 0 }
-            let retries = (batch.phases ?? []).filter { $0.phaseStatus?.rawValue == "RETRY" }.count
-            let groupPriors = (batch.buildGroups ?? []).map { $0.priorBuildSummaryList?.count ?? 0 }.max() ?? 0
+            var retries = 0
+            for phase in batch.phases ?? [] {
+                // `RETRY` is not a known status: an unknown value, compared without building each raw value.
+                if case .unknown(let raw)? = phase.phaseStatus, raw == "RETRY" { retries += 1 }
+            }
+            var groupPriors = 0
+            for group in batch.buildGroups ?? [] { groupPriors = max(groupPriors, group.priorBuildSummaryList?.count ?? 0) }
             return max(retries, groupPriors)
         case .build:
             return context.build(id: target.id)?.value.autoRetryConfig?.autoRetryNumber ?? 0

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a piece of evidence (a report, a log, a test case) belongs: the target it counts against and the
 /// build group or build it came from.
 public struct Attribution: Sendable, Hashable {
@@ -10,6 +12,21 @@ public struct Attribution: Sendable, Hashable {
         self.target = target
         self.scope = scope
         self.sourceVersion = sourceVersion
+    }
+}
+
+/// A value computed on first use and kept, safely from any thread (the context is `Sendable`).
+private final class GroupOfBuildIndex: @unchecked Sendable {
+    private let lock = NSLock()
+    private var computed: [String: (Int, String)]?
+
+    func value(_ make: () -> [String: (Int, String)]) -> [String: (Int, String)] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let computed { return computed }
+        let made = make()
+        computed = made
+        return made
     }
 }
 
@@ -39,18 +56,32 @@ public struct AnalysisContext: Sendable {
     /// Findings of the analyzers that ran before (fallback analyzers see the primary ones).
     public var priorFindings: [Finding] = []
     /// Every build group of every batch (those with an identifier), computed once: most analyzers walk them.
+    /// Each is a few indexes and the fields analyzers filter on, not a copy of its batch.
     package let groups: [GroupRef]
+    /// Where each batch's groups start in `groups` (one more entry than `batches`: the end).
+    private let groupStarts: [Int]
+    /// The target of each batch of `batches` (same index), computed once.
+    package let batchTargets: [Target]
 
     private let buildIndex: [String: Int]
     /// batch target → index in `batches` (the first batch with that target)
     private let batchIndex: [Target: Int]
-    /// build id → (batch index, group identifier)
-    private let groupOfBuild: [String: (Int, String)]
+    /// build id → (batch index, group identifier), built on first use: a run of batches alone never asks, and
+    /// building it parses every ARN of every attempt of every group.
+    private let groupOfBuildIndex = GroupOfBuildIndex()
+    private var groupOfBuild: [String: (Int, String)] {
+        groupOfBuildIndex.value { Self.groupOfBuild(batches) }
+    }
     /// CodeBuild build id → the pipeline stage whose action ran it
     private let stageOfBuild: [String: Target]
     private var attributions: [String: Attribution]
     /// subject id → (source version or "", report path) of every plain pass
     private var passes: [String: [(String, String)]]
+    /// Indexes for attribution by path, built once when the run has evidence files (attributing each path by a
+    /// scan of every build and group was quadratic in a run with thousands of both).
+    private var pathIndex: PathIndex?
+    /// report ARN → index in `reports` (the first report with that ARN)
+    private let reportIndex: [String: Int]
 
     public init(input: TriageInput, retryBudget: Int = 2) {
         self.input = input
@@ -66,10 +97,15 @@ public struct AnalysisContext: Sendable {
         var logs: [Sourced<BuildLog>] = []
         var testCases: [Sourced<CodeBuildTestCase>] = []
         var reports: [Sourced<CodeBuildReport>] = []
+        var batchCount = 0
+        for source in input.documents {
+            if case .codebuildBatches(let list) = source.document { batchCount += list.count }
+        }
+        batches.reserveCapacity(batchCount)
         for source in input.documents {
             let path = source.path
             switch source.document {
-            case .codebuildBatches(let list): batches += list.map { Sourced(value: $0, path: path) }
+            case .codebuildBatches(let list): for batch in list { batches.append(Sourced(value: batch, path: path)) }
             case .codebuildBuilds(let list): builds += list.map { Sourced(value: $0, path: path) }
             case .codebuildTestCases(let list): testCases += list.map { Sourced(value: $0, path: path) }
             case .codebuildReports(let list): reports += list.map { Sourced(value: $0, path: path) }
@@ -93,34 +129,13 @@ public struct AnalysisContext: Sendable {
         self.logs = logs
         self.testCases = testCases
         self.reports = reports
-        self.groups = self.batches.flatMap { batch in
-            (batch.value.buildGroups ?? []).compactMap { group in
-                group.identifier.map { GroupRef(batch: batch.value, batchPath: batch.path, group: group, identifier: $0) }
-            }
-        }
 
         var buildIndex: [String: Int] = [:]
+        buildIndex.reserveCapacity(self.builds.count)
         for (index, build) in self.builds.enumerated() {
             if let id = build.value.id ?? build.value.arn.flatMap(Self.buildID(fromARN:)) { buildIndex[id] = index }
         }
         self.buildIndex = buildIndex
-        var batchIndex: [Target: Int] = [:]
-        for (index, batch) in self.batches.enumerated() {
-            let target = Target.batch(batch.value.id ?? batch.value.arn.flatMap(Self.buildID(fromARN:)) ?? batch.path)
-            if batchIndex[target] == nil { batchIndex[target] = index }
-        }
-        self.batchIndex = batchIndex
-
-        var groupOfBuild: [String: (Int, String)] = [:]
-        for (batchIndex, batch) in self.batches.enumerated() {
-            for group in batch.value.buildGroups ?? [] {
-                guard let identifier = group.identifier else { continue }
-                for summary in [group.currentBuildSummary].compactMap({ $0 }) + (group.priorBuildSummaryList ?? []) {
-                    if let arn = summary.arn, let id = Self.buildID(fromARN: arn) { groupOfBuild[id] = (batchIndex, identifier) }
-                }
-            }
-        }
-        self.groupOfBuild = groupOfBuild
 
         var stageOfBuild: [String: Target] = [:]
         let knownPipeline = Self.singlePipelineName(states: states, executions: executions, definitions: definitions)
@@ -144,12 +159,55 @@ public struct AnalysisContext: Sendable {
             }
         }
         self.stageOfBuild = stageOfBuild
+
+        // One walk of every batch's groups: the group references, the batch targets and indexes, and which
+        // group ran each build (current and prior attempts).
+        var groups: [GroupRef] = []
+        var batchTargets: [Target] = []
+        batchTargets.reserveCapacity(self.batches.count)
+        var batchIndex: [Target: Int] = [:]
+        batchIndex.reserveCapacity(self.batches.count)
+        var groupCount = 0
+        for batch in self.batches { groupCount += batch.value.buildGroups?.count ?? 0 }
+        groups.reserveCapacity(groupCount)
+        var groupStarts: [Int] = []
+        groupStarts.reserveCapacity(self.batches.count + 1)
+        for index in self.batches.indices {
+            let batch = self.batches[index].value
+            let target = Target.batch(batch.id ?? batch.arn.flatMap(Self.buildID(fromARN:)) ?? self.batches[index].path)
+            if batchIndex[target] == nil { batchIndex[target] = index }
+            batchTargets.append(target)
+            groupStarts.append(groups.count)
+            guard let buildGroups = batch.buildGroups else { continue }
+            for groupIndex in buildGroups.indices {
+                guard let identifier = buildGroups[groupIndex].identifier else { continue }
+                let current = buildGroups[groupIndex].currentBuildSummary
+                groups.append(GroupRef(
+                    batchIndex: index, groupIndex: groupIndex, identifier: identifier, status: current?.buildStatus,
+                    priorCount: buildGroups[groupIndex].priorBuildSummaryList?.count ?? 0,
+                    ignoresFailure: buildGroups[groupIndex].ignoreFailure == true, currentARN: current?.arn))
+            }
+        }
+        groupStarts.append(groups.count)
+        self.groups = groups
+        self.groupStarts = groupStarts
+        self.batchTargets = batchTargets
+        self.batchIndex = batchIndex
+
+        var reportIndex: [String: Int] = [:]
+        for (index, report) in reports.enumerated() {
+            if let arn = report.value.arn, reportIndex[arn] == nil { reportIndex[arn] = index }
+        }
+        self.reportIndex = reportIndex
         self.attributions = [:]
         self.passes = [:]
+        self.pathIndex = nil
 
         // Attribution needs the indexes above; computed on a fully built value.
-        var attributions: [String: Attribution] = [:]
         let paths = Set(junit.map(\.path) + logs.map(\.path) + testCases.map(\.path) + reports.map(\.path))
+        guard !paths.isEmpty else { return }
+        self.pathIndex = PathIndex(self)
+        var attributions: [String: Attribution] = [:]
         for path in paths {
             if let attribution = self.attribution(forPath: path) { attributions[path] = attribution }
         }
@@ -168,15 +226,102 @@ public struct AnalysisContext: Sendable {
         self.passes = passes
     }
 
+    /// Which group ran each build (current and prior attempts; a later one wins).
+    private static func groupOfBuild(_ batches: [Sourced<BuildBatch>]) -> [String: (Int, String)] {
+        var groupOfBuild: [String: (Int, String)] = [:]
+        for (batchIndex, batch) in batches.enumerated() {
+            for group in batch.value.buildGroups ?? [] {
+                guard let identifier = group.identifier else { continue }
+                if let arn = group.currentBuildSummary?.arn, let id = Self.buildID(fromARN: arn) { groupOfBuild[id] = (batchIndex, identifier) }
+                for summary in group.priorBuildSummaryList ?? [] {
+                    if let arn = summary.arn, let id = Self.buildID(fromARN: arn) { groupOfBuild[id] = (batchIndex, identifier) }
+                }
+            }
+        }
+        return groupOfBuild
+    }
+
+    /// Whether any pipeline action in the inputs ran a CodeBuild build (else no build has a stage).
+    package var hasBuildStages: Bool { !stageOfBuild.isEmpty }
+
+    /// What attribution by path looks up: build ids and their uuids, the first group of each identifier, and
+    /// the sole failure of the run (each computed once, not once per path).
+    private struct PathIndex: Sendable {
+        /// uuid (the last `:`-separated part of a build id) → the build ids that end with it
+        var idsByUUID: [String: [String]] = [:]
+        /// group identifier → index in `groups` of the first group with it
+        var firstGroup: [String: Int] = [:]
+        var soleFailure: Attribution?
+
+        init(_ context: AnalysisContext) {
+            for id in context.buildIndex.keys {
+                let uuid = id.split(separator: ":").last.map(String.init) ?? id
+                idsByUUID[uuid, default: []].append(id)
+            }
+            for (index, ref) in context.groups.enumerated() where firstGroup[ref.identifier] == nil {
+                firstGroup[ref.identifier] = index
+            }
+            soleFailure = context.soleFailure
+        }
+    }
+
     // MARK: Identity
 
     /// `arn:aws:codebuild:region:account:build/project:uuid` → `project:uuid` (also `build-batch/`); an id that
     /// is not an ARN is returned as it is when it looks like `project:id`.
     public static func buildID(fromARN value: String) -> String? {
-        for marker in [Self.batchMarker, Self.buildMarker] {
-            if let end = Self.end(of: marker, in: value) { return String(value[end...]) }
+        // One pass over the bytes, stopping only at colons: the first `:build-batch/` wins, else the first
+        // `:build/` (called for every ARN of every batch).
+        let offset: Int?? = value.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            idOffset(in: bytes)
         }
-        return value.hasPrefix("arn:") ? nil : value
+        switch offset {
+        case .some(let found?):
+            let utf8 = value.utf8
+            return String(value[utf8.index(utf8.startIndex, offsetBy: found)...])
+        case .some(nil):
+            return value.hasPrefix("arn:") ? nil : value
+        case nil:
+            for marker in [Self.batchMarker, Self.buildMarker] {
+                if let end = Self.end(of: marker, in: value) { return String(value[end...]) }
+            }
+            return value.hasPrefix("arn:") ? nil : value
+        }
+    }
+
+    /// Where the id starts after the first `:build-batch/`, else after the first `:build/`.
+    @inline(__always)
+    private static func idOffset(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let count = bytes.count
+        guard count >= 7, let base = bytes.baseAddress else { return nil }
+        var firstBuild: Int?
+        var index = 0
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        while index + 7 <= count {
+            // Eight bytes at a time while none is a colon.
+            if index + 8 <= count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) ^ (ones &* 0x3A)
+                if (word &- ones) & ~word & (ones &* 0x80) == 0 {
+                    index += 8
+                    continue
+                }
+            }
+            // ":build/" is 7 bytes: a colon any later cannot start either marker.
+            if base[index] == 0x3A, base[index + 1] == 0x62, base[index + 2] == 0x75, base[index + 3] == 0x69,
+                base[index + 4] == 0x6C, base[index + 5] == 0x64
+            {
+                let next = base[index + 6]
+                if next == 0x2F {
+                    if firstBuild == nil { firstBuild = index + 7 }
+                } else if next == 0x2D, index + 13 <= count, base[index + 7] == 0x62, base[index + 8] == 0x61,
+                    base[index + 9] == 0x74, base[index + 10] == 0x63, base[index + 11] == 0x68, base[index + 12] == 0x2F
+                {
+                    return index + 13
+                }
+            }
+            index += 1
+        }
+        return firstBuild
     }
 
     private static let batchMarker = Array(":build-batch/".utf8)
@@ -187,12 +332,14 @@ public struct AnalysisContext: Sendable {
     package static func end(of marker: [UInt8], in value: String) -> String.Index? {
         let utf8 = value.utf8
         let offset = utf8.withContiguousStorageIfAvailable { bytes -> Int? in
-            guard bytes.count >= marker.count else { return nil }
+            guard bytes.count >= marker.count, let first = marker.first else { return nil }
             var start = 0
             while start <= bytes.count - marker.count {
-                var matched = 0
-                while matched < marker.count, bytes[start + matched] == marker[matched] { matched += 1 }
-                if matched == marker.count { return start + marker.count }
+                if bytes[start] == first {
+                    var matched = 1
+                    while matched < marker.count, bytes[start + matched] == marker[matched] { matched += 1 }
+                    if matched == marker.count { return start + marker.count }
+                }
                 start += 1
             }
             return nil
@@ -206,6 +353,7 @@ public struct AnalysisContext: Sendable {
 
     /// The batch's target.
     public func target(of batch: BuildBatch, path: String) -> Target {
+        // (`batchTargets` holds it for each batch of the run.)
         .batch(batch.id ?? batch.arn.flatMap(Self.buildID(fromARN:)) ?? path)
     }
 
@@ -250,24 +398,32 @@ public struct AnalysisContext: Sendable {
     /// Where an evidence file belongs (DECISIONS.md, "Evidence attribution"), or nil for the CI job itself.
     public func attribution(forPath path: String) -> Attribution? {
         if let known = attributions[path] { return known }
+        let index = pathIndex ?? PathIndex(self)
         let components = Set(path.split(separator: "/").map(String.init))
-        // A component naming a build id (or its uuid) wins over one naming a group.
-        for (id, _) in buildIndex.sorted(by: { $0.key < $1.key }) {
-            let uuid = id.split(separator: ":").last.map(String.init) ?? id
-            if components.contains(id) || components.contains(uuid) { return attribution(forBuildID: id) }
+        // A component naming a build id (or its uuid) wins over one naming a group; among several, the
+        // smallest id (the order in which the builds were once scanned).
+        var bestID: String?
+        for component in components {
+            if buildIndex[component] != nil, bestID.map({ component < $0 }) ?? true { bestID = component }
+            for id in index.idsByUUID[component] ?? [] where bestID.map({ id < $0 }) ?? true { bestID = id }
         }
-        for (batchIndex, batch) in batches.enumerated() {
-            for group in batch.value.buildGroups ?? [] {
-                guard let identifier = group.identifier, components.contains(identifier) else { continue }
-                if let buildID = group.currentBuildSummary?.arn.flatMap(Self.buildID(fromARN:)), self.build(id: buildID) != nil {
-                    return attribution(forBuildID: buildID)
-                }
-                return Attribution(
-                    target: target(of: batch.value, path: batches[batchIndex].path), scope: Subject(.buildGroup, identifier),
-                    sourceVersion: batch.value.resolvedSourceVersion ?? batch.value.sourceVersion)
+        if let bestID { return attribution(forBuildID: bestID) }
+        // Else the first group (in batch and group order) whose identifier is a component.
+        var first: Int?
+        for component in components {
+            if let found = index.firstGroup[component], first.map({ found < $0 }) ?? true { first = found }
+        }
+        if let first {
+            let ref = groups[first]
+            if let buildID = ref.currentBuildID, self.build(id: buildID) != nil {
+                return attribution(forBuildID: buildID)
             }
+            let batch = batches[ref.batchIndex].value
+            return Attribution(
+                target: batchTargets[ref.batchIndex], scope: Subject(.buildGroup, ref.identifier),
+                sourceVersion: batch.resolvedSourceVersion ?? batch.sourceVersion)
         }
-        return soleFailure
+        return index.soleFailure
     }
 
     /// The attribution of a CodeBuild report: the build its `executionId` names, else by path.
@@ -282,8 +438,8 @@ public struct AnalysisContext: Sendable {
 
     /// The attribution of a CodeBuild test case: through its report, else by path.
     public func attribution(for testCase: CodeBuildTestCase, path: String) -> Attribution? {
-        if let arn = testCase.reportArn, let report = reports.first(where: { $0.value.arn == arn }) {
-            return attribution(for: report.value, path: path)
+        if let arn = testCase.reportArn, let report = reportIndex[arn] {
+            return attribution(for: reports[report].value, path: path)
         }
         return attribution(forPath: path)
     }
@@ -351,24 +507,35 @@ public struct AnalysisContext: Sendable {
         return (max(phaseStart, build.endTime?.secondsSince1970 ?? 0), build.phases?.count ?? 0)
     }
 
-    /// One entry per id (the most recent snapshot), in first-seen order; entries without an id are all kept.
+    /// One entry per id (the most recent snapshot), in first-seen order; entries without an id are all kept
+    /// (after the others). Indexes, not copies: when every id is distinct and present, `items` is returned as is.
     private static func latest<T>(_ items: [Sourced<T>], id: (T) -> String?, recency: (T) -> (Double, Int)) -> [Sourced<T>] {
-        var order: [String] = []
-        var best: [String: Sourced<T>] = [:]
-        var anonymous: [(Int, Sourced<T>)] = []
-        for (index, item) in items.enumerated() {
-            guard let key = id(item.value) else {
-                anonymous.append((index, item))
+        var order: [Int] = []
+        var best: [String: Int] = [:]
+        best.reserveCapacity(items.count)
+        var anonymous: [Int] = []
+        var replaced = false
+        for index in items.indices {
+            guard let key = id(items[index].value) else {
+                anonymous.append(index)
                 continue
             }
             if let current = best[key] {
-                if recency(item.value) >= recency(current.value) { best[key] = item }
+                replaced = true
+                if recency(items[index].value) >= recency(items[current].value) { best[key] = index }
             } else {
-                order.append(key)
-                best[key] = item
+                order.append(index)
+                best[key] = index
             }
         }
-        return order.compactMap { best[$0] } + anonymous.map(\.1)
+        if !replaced, anonymous.isEmpty { return items }
+        var result: [Sourced<T>] = []
+        result.reserveCapacity(order.count + anonymous.count)
+        for first in order {
+            result.append(items[best[id(items[first].value)!]!])
+        }
+        for index in anonymous { result.append(items[index]) }
+        return result
     }
 
     private static func singlePipelineName(
@@ -379,18 +546,58 @@ public struct AnalysisContext: Sendable {
     }
 }
 
-/// A build group in its batch, as analyzers walk them.
+/// A build group in its batch, as analyzers walk them: where it is (indexes into the context's `batches` and the
+/// batch's `buildGroups`) and the fields analyzers filter on, so that walking every group copies no batch.
 package struct GroupRef: Sendable {
-    package var batch: BuildBatch
-    package var batchPath: String
-    package var group: BuildGroup
+    package var batchIndex: Int
+    package var groupIndex: Int
     package var identifier: String
-    package var status: OpenEnum<StatusType>? { group.currentBuildSummary?.buildStatus }
+    /// The current attempt's status.
+    package var status: OpenEnum<StatusType>?
+    /// `status`'s known case, if any.
+    package var knownStatus: StatusType?
+    /// How many earlier attempts the group lists.
+    package var priorCount: Int
+    /// `ignoreFailure: true`
+    package var ignoresFailure: Bool
+    /// The ARN of the current attempt, if any.
+    package var currentARN: String?
+    /// The build id of the current attempt (from its ARN), if any: parsed when asked (most groups never are).
+    package var currentBuildID: String? { currentARN.flatMap(AnalysisContext.buildID(fromARN:)) }
 
-    package init(batch: BuildBatch, batchPath: String, group: BuildGroup, identifier: String) {
-        self.batch = batch
-        self.batchPath = batchPath
-        self.group = group
+    package init(
+        batchIndex: Int, groupIndex: Int, identifier: String, status: OpenEnum<StatusType>?, priorCount: Int, ignoresFailure: Bool,
+        currentARN: String?
+    ) {
+        self.batchIndex = batchIndex
+        self.groupIndex = groupIndex
         self.identifier = identifier
+        self.status = status
+        self.knownStatus = status?.known
+        self.priorCount = priorCount
+        self.ignoresFailure = ignoresFailure
+        self.currentARN = currentARN
+    }
+}
+
+extension AnalysisContext {
+    /// The indexes in `groups` of the groups of `batches[batchIndex]`.
+    package func groupRange(ofBatch batchIndex: Int) -> Range<Int> {
+        groupStarts[batchIndex]..<groupStarts[batchIndex + 1]
+    }
+
+    /// The group a reference points at.
+    package func group(_ ref: GroupRef) -> BuildGroup {
+        batches[ref.batchIndex].value.buildGroups![ref.groupIndex]
+    }
+
+    /// The batch a reference's group belongs to.
+    package func batch(_ ref: GroupRef) -> BuildBatch {
+        batches[ref.batchIndex].value
+    }
+
+    /// The path of the batch a reference's group belongs to.
+    package func batchPath(_ ref: GroupRef) -> String {
+        batches[ref.batchIndex].path
     }
 }

@@ -142,10 +142,14 @@ enum Describe {
 
     /// A value on one line: line breaks and tabs become spaces, capped.
     static func oneLine(_ text: String, bytes: Int = 1000) -> String {
+        let capped = text.capped(bytes: bytes)
+        // Plain ASCII with no line break or tab (the common case) is returned as it is: the loop below would
+        // copy it scalar by scalar unchanged.
+        if capped.utf8.allSatisfy({ $0 < 0x80 && ($0 < 0x09 || $0 > 0x0D) }) { return capped }
         var result = ""
         result.unicodeScalars.reserveCapacity(min(text.utf8.count, bytes + 4))
         var lastWasSpace = false
-        for scalar in text.capped(bytes: bytes).unicodeScalars {
+        for scalar in capped.unicodeScalars {
             if scalar == "\n" || scalar == "\r" || scalar == "\t" || scalar == "\u{0B}" || scalar == "\u{0C}"
                 || scalar == "\u{85}" || scalar == "\u{2028}" || scalar == "\u{2029}"
             {

@@ -22,6 +22,14 @@ enum Escape {
     /// For HTML text and attribute values: `&<>"'` as entities; NUL and other C0 controls (except tab
     /// and line breaks) become `�`.
     static func html(_ text: String) -> String {
+        // Text with nothing to escape (the common case) is returned as it is. Bytes of multi-byte scalars are all
+        // 0x80 or more, and such scalars are kept as they are, so a byte test is exact.
+        if text.utf8.allSatisfy({ byte in
+            byte >= 0x20 ? byte != 0x26 && byte != 0x3C && byte != 0x3E && byte != 0x22 && byte != 0x27 && byte != 0x7F
+                : byte == 0x09 || byte == 0x0A || byte == 0x0D
+        }) {
+            return text
+        }
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
