@@ -235,6 +235,14 @@ private struct JUnitStreamParser {
     mutating func finish() throws(IngestError) -> JUnitReport {
         guard let root else { throw IngestError("no root element") }
         Self.radixSort(&passedIdentities)
+        // Kept at their exact count: the array grew by doubling, and a report's cases stay in memory for the whole
+        // analysis (≈ 450 bytes a case: 1.2 MB of spare capacity on 5,434 failing cases of a 100 MB report).
+        if cases.capacity > cases.count + cases.count / 16 {
+            var exact: [JUnitTestCase] = []
+            exact.reserveCapacity(cases.count)
+            exact.append(contentsOf: cases)
+            cases = exact
+        }
         return JUnitReport(root: root, suiteCount: suiteCount, counts: counts, cases: cases, passedIdentities: passedIdentities)
     }
 

@@ -1,5 +1,6 @@
 import BuildTriageCore
 import Dispatch
+import Foundation
 
 /// Writes a `TriageReport` byte for byte as `JSONEncoder` with `[.sortedKeys, .prettyPrinted,
 /// .withoutEscapingSlashes]` does on Linux (keys in UTF-8 byte order, two-space indent, `"key" : value`, empty
@@ -131,10 +132,14 @@ struct JSONReportWriter {
     /// An element's bytes depend only on the depth and on whether it is the container's first, so the result is
     /// byte for byte what `array` writes. Rounds are bounded (and flushed to the sink between rounds), so that a
     /// large report is still never held whole.
+    ///
+    /// A round holds `piecesPerRound` pieces of `piece` elements in memory: one piece a core, up to 8, and pieces
+    /// small enough that a round of findings with long stack traces (≈ 3 KB of JSON each) stays at a few MB (16
+    /// pieces of 1,024 held 48 MB at once on a 100 MB JUnit report).
     private mutating func largeArray<Element: Sendable>(_ elements: [Element], _ element: @escaping @Sendable (inout JSONReportWriter, Element) -> Void) {
-        let piece = 1024
-        let piecesPerRound = 16
-        guard elements.count >= 4 * piece else { return array(elements, element) }
+        let piece = 256
+        let piecesPerRound = Self.piecesPerRound
+        guard elements.count >= 16 * piece, piecesPerRound > 1 else { return array(elements, element) }
         open(0x5B)
         let depth = self.depth
         var start = 0
@@ -165,6 +170,9 @@ struct JSONReportWriter {
         }
         close(0x5D)
     }
+
+    /// Pieces written at once by `largeArray`: one per core, at most 8.
+    private static let piecesPerRound = min(ProcessInfo.processInfo.activeProcessorCount, 8)
 
     // MARK: Scalars
 
