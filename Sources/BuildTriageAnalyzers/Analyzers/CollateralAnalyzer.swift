@@ -35,12 +35,11 @@ struct CollateralAnalyzer: Analyzer {
                 guard let (root, chain) = root else { continue }
                 let ref = context.groups[index]
                 let identifier = ref.identifier
-                let group = context.group(ref)
                 let path = ([identifier] + chain).joined(separator: " → ")
                 findings.append(Finding(
                     analyzer: Self.description.id, category: .collateral, subject: Subject(.buildGroup, identifier),
                     message: "\(identifier) was stopped because \(root) failed (\(path)); it is fixed by dealing with \(root), not on its own",
-                    evidence: [EvidenceLine(path: context.batches[batchIndex].path, text: "build group \(identifier): \(group.currentBuildSummary?.buildStatus?.rawValue ?? "?"), dependsOn \((group.dependsOn ?? []).joined(separator: ", "))")],
+                    evidence: [EvidenceLine(path: context.batches[batchIndex].path, text: "build group \(identifier): \(ref.status?.rawValue ?? "?"), dependsOn \((context.dependsOn(ref) ?? []).joined(separator: ", "))")],
                     target: context.target(of: ref), rootSubject: Subject(.buildGroup, root)))
             }
         }
@@ -129,7 +128,7 @@ struct CollateralAnalyzer: Analyzer {
             }
             onPath[member] = true
             var found = -1
-            for dependency in (context.group(refs[members[member]]).dependsOn ?? []).sorted() {
+            for dependency in (context.dependsOn(refs[members[member]]) ?? []).sorted() {
                 guard let other = self.member(dependency), let status = refs[members[other]].status else { continue }
                 if AnalysisContext.isFailure(status) {
                     if refs[members[other]].ignoresFailure { continue }

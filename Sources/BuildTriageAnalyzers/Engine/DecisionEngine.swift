@@ -192,10 +192,11 @@ public struct DecisionEngine: Sendable {
     static func state(of target: Target, in context: AnalysisContext, hasFailures: Bool) -> State {
         switch target.kind {
         case .batch:
-            guard let batch = context.batch(of: target),
-                let status = batch.buildBatchStatus
+            // The fields read through `batches` (`context.batch(of:)` copied the whole batch).
+            guard let index = context.batchIndex(of: target),
+                let status = context.batches[index].value.buildBatchStatus
             else { return .unknown }
-            return state(of: status, complete: batch.complete)
+            return state(of: status, complete: context.batches[index].value.complete)
         case .build:
             guard let build = context.build(id: target.id)?.value, let status = build.buildStatus else { return .unknown }
             return state(of: status, complete: build.buildComplete)
@@ -241,14 +242,16 @@ public struct DecisionEngine: Sendable {
     static func priorAttempts(of target: Target, in context: AnalysisContext) -> Int {
         switch target.kind {
         case .batch:
-            guard let batch = context.batch(of: target) else { return 0 }
+            guard let index = context.batchIndex(of: target) else { return 0 }
             var retries = 0
-            for phase in batch.phases ?? [] {
+            for phase in context.batches[index].value.phases ?? [] {
                 // `RETRY` is not a known status: an unknown value, compared without building each raw value.
                 if case .unknown(let raw)? = phase.phaseStatus, raw == "RETRY" { retries += 1 }
             }
             var groupPriors = 0
-            for group in batch.buildGroups ?? [] { groupPriors = max(groupPriors, group.priorBuildSummaryList?.count ?? 0) }
+            if let groups = context.batches[index].value.buildGroups {
+                for groupIndex in groups.indices { groupPriors = max(groupPriors, groups[groupIndex].priorBuildSummaryList?.count ?? 0) }
+            }
             return max(retries, groupPriors)
         case .build:
             return context.build(id: target.id)?.value.autoRetryConfig?.autoRetryNumber ?? 0
