@@ -30,6 +30,22 @@ private final class GroupOfBuildIndex: @unchecked Sendable {
     }
 }
 
+/// The batch-target index, built on first use, safely from any thread (the context is `Sendable`). It is
+/// `@unchecked Sendable` because of its mutable cache: `computed` is only read and written with `lock` held.
+private final class BatchIndexBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var computed: [Target: Int]?
+
+    func value(_ make: () -> [Target: Int]) -> [Target: Int] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let computed { return computed }
+        let made = make()
+        computed = made
+        return made
+    }
+}
+
 /// A document of the run with its path.
 public struct Sourced<Value: Sendable>: Sendable {
     public var value: Value
@@ -64,8 +80,20 @@ public struct AnalysisContext: Sendable {
     package let batchTargets: [Target]
 
     private let buildIndex: [String: Int]
-    /// batch target → index in `batches` (the first batch with that target)
-    private let batchIndex: [Target: Int]
+    /// batch target → index in `batches` (the first batch with that target), built on first use: the decision
+    /// engine knows each batch target's index, and hashing every target of a run of batches showed in profiles.
+    private let batchIndexBox = BatchIndexBox()
+    private var batchIndex: [Target: Int] {
+        batchIndexBox.value {
+            var index: [Target: Int] = [:]
+            index.reserveCapacity(batchTargets.count)
+            for (batch, target) in batchTargets.enumerated() {
+                // The first batch with a target wins (one hash when targets are distinct, as they nearly always are).
+                if let first = index.updateValue(batch, forKey: target) { index[target] = first }
+            }
+            return index
+        }
+    }
     /// build id → (batch index, group identifier), built on first use: a run of batches alone never asks, and
     /// building it parses every ARN of every attempt of every group.
     private let groupOfBuildIndex = GroupOfBuildIndex()
@@ -105,7 +133,8 @@ public struct AnalysisContext: Sendable {
         for source in input.documents {
             let path = source.path
             switch source.document {
-            case .codebuildBatches(let list): for batch in list { batches.append(Sourced(value: batch, path: path)) }
+            // By index: each batch copied once, from the list into its `Sourced` (a loop variable was a second copy).
+            case .codebuildBatches(let list): for index in list.indices { batches.append(Sourced(value: list[index], path: path)) }
             case .codebuildBuilds(let list): builds += list.map { Sourced(value: $0, path: path) }
             case .codebuildTestCases(let list): testCases += list.map { Sourced(value: $0, path: path) }
             case .codebuildReports(let list): reports += list.map { Sourced(value: $0, path: path) }
@@ -166,8 +195,6 @@ public struct AnalysisContext: Sendable {
         var groups: [GroupRef] = []
         var batchTargets: [Target] = []
         batchTargets.reserveCapacity(self.batches.count)
-        var batchIndex: [Target: Int] = [:]
-        batchIndex.reserveCapacity(self.batches.count)
         var groupCount = 0
         for batch in self.batches { groupCount += batch.value.buildGroups?.count ?? 0 }
         groups.reserveCapacity(groupCount)
@@ -177,8 +204,6 @@ public struct AnalysisContext: Sendable {
             // Fields read through the array: `let batch = self.batches[index].value` copied the whole batch.
             let target = Target.batch(
                 self.batches[index].value.id ?? self.batches[index].value.arn.flatMap(Self.buildID(fromARN:)) ?? self.batches[index].path)
-            // The first batch with a target wins (one hash when targets are distinct, as they nearly always are).
-            if let first = batchIndex.updateValue(index, forKey: target) { batchIndex[target] = first }
             batchTargets.append(target)
             groupStarts.append(groups.count)
             guard let buildGroups = self.batches[index].value.buildGroups else { continue }
@@ -195,7 +220,6 @@ public struct AnalysisContext: Sendable {
         self.groups = groups
         self.groupStarts = groupStarts
         self.batchTargets = batchTargets
-        self.batchIndex = batchIndex
 
         var reportIndex: [String: Int] = [:]
         for (index, report) in reports.enumerated() {
