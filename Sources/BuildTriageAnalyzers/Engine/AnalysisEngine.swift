@@ -73,6 +73,13 @@ public enum AnalysisEngine {
         findings = finalize(findings)
         let engine = DecisionEngine(retryBudget: configuration.retryBudget, retryOptions: configuration.retryOptions)
         let recommendations = engine.decide(context, findings: findings)
+        // The context is let go on another thread: destroying it releases every field of every batch and group it
+        // holds (thousands of releases), which the caller need not wait for.
+        // (The context's arrays are shared with the box, then this variable lets go of them: the box holds the
+        // last references, and the block empties it on the other thread.)
+        let retired = RetiredContext(context)
+        context = AnalysisContext(input: TriageInput(), retryBudget: configuration.retryBudget)
+        DispatchQueue.global().async { retired.release() }
         var tests = input.testCounts
         tests.flaky = Set(findings.filter { $0.category == .flaky && $0.subject.kind == .test }.map(\.subject.id)).count
         return AnalysisResult(
@@ -183,6 +190,23 @@ public enum AnalysisEngine {
     }
 }
 
+/// A context handed to another thread to be destroyed there, by `release()`.
+///
+/// `@unchecked Sendable` because `context` is mutable: it is written by `init` on the analyzing thread before the
+/// box is handed to `DispatchQueue.async` (which orders that write before the block), then only by `release()`
+/// in that one block; nothing else reads it.
+private final class RetiredContext: @unchecked Sendable {
+    private var context: AnalysisContext?
+
+    init(_ context: AnalysisContext) {
+        self.context = context
+    }
+
+    func release() {
+        context = nil
+    }
+}
+
 /// One result per iteration of a `concurrentPerform`: each iteration writes its own slot (distinct memory, no
 /// array copy-on-write involved), and the slots are read after `concurrentPerform` returns.
 final class Slots<Value>: @unchecked Sendable {
@@ -211,8 +235,9 @@ final class Slots<Value>: @unchecked Sendable {
     /// The value of a slot, moved out.
     func take(_ index: Int) -> Value {
         precondition(index >= 0 && index < count)
-        let value = storage[index]!
-        storage[index] = nil
-        return value
+        // Moved out, the slot left nil (reading then assigning nil copied the value, then released it).
+        let value = (storage + index).move()
+        (storage + index).initialize(to: nil)
+        return value!
     }
 }
