@@ -66,20 +66,15 @@ public enum AnalysisEngine {
         context.priorFindings = findings
         var fallbackFindings: [Finding] = []
         for analyzer in AnalyzerRegistry.builtIn where type(of: analyzer).description.stage == .fallback {
-            fallbackFindings += analyzer.analyze(context)
+            append(analyzer.analyze(context), to: &fallbackFindings)
         }
         context.priorFindings = []
-        if !fallbackFindings.isEmpty { findings += fallbackFindings }
-        findings = finalize(findings)
+        if !fallbackFindings.isEmpty { append(fallbackFindings, to: &findings) }
+        // Moved in: passing the variable kept a second reference, so that finalize's first mutation copied every
+        // finding (and the original array was destroyed on the assignment).
+        findings = finalize(consume findings)
         let engine = DecisionEngine(retryBudget: configuration.retryBudget, retryOptions: configuration.retryOptions)
         let recommendations = engine.decide(context, findings: findings)
-        // The context is let go on another thread: destroying it releases every field of every batch and group it
-        // holds (thousands of releases), which the caller need not wait for.
-        // (The context's arrays are shared with the box, then this variable lets go of them: the box holds the
-        // last references, and the block empties it on the other thread.)
-        let retired = RetiredContext(context)
-        context = AnalysisContext(input: TriageInput(), retryBudget: configuration.retryBudget)
-        DispatchQueue.global().async { retired.release() }
         var tests = input.testCounts
         tests.flaky = Set(findings.filter { $0.category == .flaky && $0.subject.kind == .test }.map(\.subject.id)).count
         return AnalysisResult(
@@ -87,14 +82,30 @@ public enum AnalysisEngine {
             tests: tests, diagnostics: diagnostics)
     }
 
-    /// Appends `found`, taking the array itself when there is nothing yet (no copy of thousands of findings).
+    /// Appends `found`, taking the array itself when there is nothing yet, else moving its findings (no copy of
+    /// thousands of findings: `+=` copied each, a retain per field, then released the source's, a release per
+    /// field).
     private static func append(_ found: consuming [Finding], to findings: inout [Finding]) {
         if findings.isEmpty {
             findings = found
-        } else if !found.isEmpty {
-            findings += found
+            return
+        }
+        var source = found
+        guard !source.isEmpty else { return }
+        findings.reserveCapacity(findings.count + source.count)
+        // Each finding is moved out and its slot refilled with a finding that holds no object (empty Strings are
+        // stored inline, the empty array is a static), so that the source array destroys placeholders only.
+        let placeholder = Self.placeholder
+        source.withUnsafeMutableBufferPointer { source in
+            guard let base = source.baseAddress else { return }
+            for index in 0..<source.count {
+                findings.append((base + index).move())
+                (base + index).initialize(to: placeholder)
+            }
         }
     }
+
+    private static let placeholder = Finding(id: "", analyzer: "", category: .ignored, subject: Subject(.log, ""), message: "")
 
     /// Unique ids, root causes resolved from root subjects, and a stable order (target, category, subject).
     static func finalize(_ findings: consuming [Finding]) -> [Finding] {
@@ -187,23 +198,6 @@ public enum AnalysisEngine {
             if lhs.subjectID != rhs.subjectID { return lhs.subjectID < rhs.subjectID }
             return lhs.id < rhs.id
         }
-    }
-}
-
-/// A context handed to another thread to be destroyed there, by `release()`.
-///
-/// `@unchecked Sendable` because `context` is mutable: it is written by `init` on the analyzing thread before the
-/// box is handed to `DispatchQueue.async` (which orders that write before the block), then only by `release()`
-/// in that one block; nothing else reads it.
-private final class RetiredContext: @unchecked Sendable {
-    private var context: AnalysisContext?
-
-    init(_ context: AnalysisContext) {
-        self.context = context
-    }
-
-    func release() {
-        context = nil
     }
 }
 
