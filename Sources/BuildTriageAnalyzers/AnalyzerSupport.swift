@@ -11,7 +11,7 @@ extension AnalysisContext {
 
     /// Builds that no batch in the run lists (their own targets, or a pipeline stage's).
     var standaloneBuilds: [Sourced<Build>] {
-        builds.filter { build in build.value.id.map { group(ofBuildID: $0) == nil } ?? true }
+        builds.filter { build in build.value.id.map { !hasGroup(ofBuildID: $0) } ?? true }
     }
 
     /// The subject and target of a build's findings.

@@ -27,18 +27,21 @@ enum Timeline {
         var count = 0
         for source in input.documents {
             if case .codebuildBatches(let batches) = source.document {
-                for batch in batches { count += (batch.phases?.count ?? 0) + (batch.buildGroups?.count ?? 0) }
+                // By index: iterating copied each batch (a retain per field, on objects the analysis retains too).
+                for index in batches.indices { count += (batches[index].phases?.count ?? 0) + (batches[index].buildGroups?.count ?? 0) }
             }
         }
         entries.reserveCapacity(count)
         for source in input.documents {
             switch source.document {
             case .codebuildBatches(let batches):
-                for batch in batches {
-                    let owner = batch.id ?? source.path
-                    appendPhaseEntries(batch.phases, lane: .batchPhase, owner: owner, to: &entries)
-                    guard let groups = batch.buildGroups else { continue }
-                    let ends = groupEnds(batch, builds: builds)
+                // By index, reading the fields a bar needs (iterating copied each batch).
+                for batchIndex in batches.indices {
+                    let owner = batches[batchIndex].id ?? source.path
+                    let phases = batches[batchIndex].phases
+                    appendPhaseEntries(phases, lane: .batchPhase, owner: owner, to: &entries)
+                    guard let groups = batches[batchIndex].buildGroups else { continue }
+                    let ends = groupEnds(groups: groups, phases: phases ?? [], builds: builds)
                     // By index, reading the few fields a bar needs (iterating copied every group and its summary).
                     for index in groups.indices {
                         let requestedOn = groups[index].currentBuildSummary?.requestedOn
@@ -84,12 +87,14 @@ enum Timeline {
     /// the one followed by a `FAILED` phase. Any other group without its build keeps no end time (the
     /// timeline draws it as a start tick rather than a bar it cannot vouch for).
     static func groupEnds(_ batch: BuildBatch, builds: BuildIndex) -> [Timestamp?] {
-        let groups = batch.buildGroups ?? []
-        // (No build in the inputs, no lookup: a batch-only run has none.)
+        groupEnds(groups: batch.buildGroups ?? [], phases: batch.phases ?? [], builds: builds)
+    }
+
+    /// `groupEnds(_:builds:)` of a batch's groups and phases (without a copy of the batch).
+    static func groupEnds(groups: [BuildGroup], phases: [BuildBatchPhase], builds: BuildIndex) -> [Timestamp?] {        // (No build in the inputs, no lookup: a batch-only run has none.)
         var ends = builds.isEmpty ? Array(repeating: nil, count: groups.count) : groups.map { builds.build(for: $0.currentBuildSummary)?.endTime }
 
         // The batch attempts that failed: (start, end) of each IN_PROGRESS phase followed by a FAILED one.
-        let phases = batch.phases ?? []
         var failedAttempts: [(start: Double, end: Timestamp)] = []
         for (index, phase) in phases.enumerated() where phase.phaseType?.known == .inProgress {
             guard let start = phase.startTime, let end = phase.endTime else { continue }

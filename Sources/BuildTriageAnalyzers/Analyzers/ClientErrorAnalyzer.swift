@@ -35,16 +35,19 @@ struct ClientErrorAnalyzer: Analyzer {
         // Batches: a CLIENT_ERROR batch phase explains every failed group that has no build of its own in the run.
         // Groups by their batch's id, computed once, and only when a batch has a client-error phase.
         var groupsByBatchID: [String?: [GroupRef]]?
-        for batch in context.batches {
-            let clientPhases = (batch.value.phases ?? []).filter { phase in
+        // By index (iterating `context.batches` copied each batch); `batchTargets` holds `target(of:path:)`.
+        for batchIndex in context.batches.indices {
+            let clientPhases = (context.batches[batchIndex].value.phases ?? []).filter { phase in
                 phase.phaseStatus?.rawValue == "CLIENT_ERROR" || phase.meaningfulContexts.contains { ClientErrorSignals.matches(code: $0.statusCode, message: $0.message) }
             }
             guard !clientPhases.isEmpty else { continue }
-            let batchID = batch.value.id ?? batch.path
-            let phaseEvidence = clientPhases.flatMap { evidence($0, owner: "batch", path: batch.path) }
+            let path = context.batches[batchIndex].path
+            let ownID = context.batches[batchIndex].value.id
+            let batchID = ownID ?? path
+            let phaseEvidence = clientPhases.flatMap { evidence($0, owner: "batch", path: path) }
             let phaseNames = clientPhases.map { "\($0.phaseType?.rawValue ?? "?") (\($0.phaseStatus?.rawValue ?? "?"))" }.joined(separator: ", ")
             if groupsByBatchID == nil { groupsByBatchID = Dictionary(grouping: context.groups, by: { context.batches[$0.batchIndex].value.id }) }
-            let failedGroups = (groupsByBatchID?[batch.value.id] ?? []).filter { ref in
+            let failedGroups = (groupsByBatchID?[ownID] ?? []).filter { ref in
                 ref.status.map(AnalysisContext.isFailure) == true && !ref.ignoresFailure
                     && ref.currentBuildID.flatMap({ context.build(id: $0) }) == nil
             }
@@ -52,13 +55,13 @@ struct ClientErrorAnalyzer: Analyzer {
                 findings.append(Finding(
                     analyzer: Self.description.id, category: .clientError, subject: Subject(.batch, batchID),
                     message: "batch \(batchID) reports a client error in phase \(phaseNames): the request or configuration is wrong; a retry would repeat it",
-                    evidence: phaseEvidence, target: context.target(of: batch.value, path: batch.path)))
+                    evidence: phaseEvidence, target: context.batchTargets[batchIndex]))
             }
             for ref in failedGroups {
                 findings.append(Finding(
                     analyzer: Self.description.id, category: .clientError, subject: Subject(.buildGroup, ref.identifier),
                     message: "\(ref.identifier) \(ref.status?.rawValue ?? "failed") while the batch's \(phaseNames) phase ended in a client error: the buildspec, configuration or permissions are wrong; a retry would repeat it",
-                    evidence: phaseEvidence + [EvidenceLine(path: batch.path, text: "build group \(ref.identifier): \(ref.status?.rawValue ?? "?")")],
+                    evidence: phaseEvidence + [EvidenceLine(path: path, text: "build group \(ref.identifier): \(ref.status?.rawValue ?? "?")")],
                     target: context.target(of: ref)))
             }
         }

@@ -35,12 +35,11 @@ struct CollateralAnalyzer: Analyzer {
                 guard let (root, chain) = root else { continue }
                 let ref = context.groups[index]
                 let identifier = ref.identifier
-                let group = context.group(ref)
                 let path = ([identifier] + chain).joined(separator: " → ")
                 findings.append(Finding(
                     analyzer: Self.description.id, category: .collateral, subject: Subject(.buildGroup, identifier),
                     message: "\(identifier) was stopped because \(root) failed (\(path)); it is fixed by dealing with \(root), not on its own",
-                    evidence: [EvidenceLine(path: context.batches[batchIndex].path, text: "build group \(identifier): \(group.currentBuildSummary?.buildStatus?.rawValue ?? "?"), dependsOn \((group.dependsOn ?? []).joined(separator: ", "))")],
+                    evidence: [EvidenceLine(path: context.batches[batchIndex].path, text: "build group \(identifier): \(ref.status?.rawValue ?? "?"), dependsOn \((context.dependsOn(ref) ?? []).joined(separator: ", "))")],
                     target: context.target(of: ref), rootSubject: Subject(.buildGroup, root)))
             }
         }
@@ -61,25 +60,39 @@ struct CollateralAnalyzer: Analyzer {
     /// groups' dependencies have no cycle (CodeBuild refuses those); a batch with one gets that walk per group.
     static func stoppedGroups(ofBatch batchIndex: Int, in context: AnalysisContext) -> [(index: Int, root: (String, [String])?)] {
         let range = context.groupRange(ofBatch: batchIndex)
-        guard context.groups[range].contains(where: { $0.knownStatus == .stopped }) else { return [] }
-        var graph = BatchGraph(range: range, groups: context.groups)
-        var stopped = graph.members.indices.filter { graph.refs[graph.members[$0]].knownStatus == .stopped }
-        stopped.sort { graph.refs[graph.members[$0]].identifier < graph.refs[graph.members[$1]].identifier }
+        // The groups read through a local array in loops, not through closures over `graph` (a captured
+        // variable: each access copied the GroupRef, three Strings).
+        let refs = context.groups
+        var hasStopped = false
+        for index in range where refs[index].knownStatus == .stopped {
+            hasStopped = true
+            break
+        }
+        guard hasStopped else { return [] }
+        var graph = BatchGraph(range: range, groups: refs)
+        let members = graph.members
+        var stopped: [Int] = []
+        for member in members.indices where refs[members[member]].knownStatus == .stopped { stopped.append(member) }
+        stopped.sort { refs[members[$0]].identifier < refs[members[$1]].identifier }
         for member in stopped where !graph.cyclic { _ = graph.resolve(member, context: context) }
         if graph.cyclic {
             var groups: [String: BuildGroup] = [:]
-            for member in graph.members { groups[graph.refs[member].identifier] = context.group(graph.refs[member]) }
-            return stopped.map { (graph.members[$0], root(of: graph.refs[graph.members[$0]].identifier, in: groups)) }
+            for member in members { groups[refs[member].identifier] = context.group(refs[member]) }
+            return stopped.map { (members[$0], root(of: refs[members[$0]].identifier, in: groups)) }
         }
-        return stopped.map { member in
+        let next = graph.next
+        var result: [(index: Int, root: (String, [String])?)] = []
+        result.reserveCapacity(stopped.count)
+        for member in stopped {
             var chain: [String] = []
             var current = member
-            while graph.next[current] >= 0 {
-                current = graph.next[current]
-                chain.append(graph.refs[graph.members[current]].identifier)
+            while next[current] >= 0 {
+                current = next[current]
+                chain.append(refs[members[current]].identifier)
             }
-            return (graph.members[member], chain.last.map { ($0, chain) })
+            result.append((members[member], chain.last.map { ($0, chain) }))
         }
+        return result
     }
 
     /// One batch's groups as `root(of:in:)` sees them (the first group of each identifier), with each stopped
@@ -97,6 +110,7 @@ struct CollateralAnalyzer: Analyzer {
 
         init(range: Range<Int>, groups: [GroupRef]) {
             refs = groups
+            members.reserveCapacity(range.count)
             if range.count > 16 {
                 var byIdentifier: [String: Int] = [:]
                 for index in range where byIdentifier[groups[index].identifier] == nil {
@@ -129,7 +143,7 @@ struct CollateralAnalyzer: Analyzer {
             }
             onPath[member] = true
             var found = -1
-            for dependency in (context.group(refs[members[member]]).dependsOn ?? []).sorted() {
+            for dependency in (context.dependsOn(refs[members[member]]) ?? []).sorted() {
                 guard let other = self.member(dependency), let status = refs[members[other]].status else { continue }
                 if AnalysisContext.isFailure(status) {
                     if refs[members[other]].ignoresFailure { continue }

@@ -31,10 +31,10 @@ struct FlakyBuildGroupAnalyzer: Analyzer {
     }
 
     private func finding(for ref: GroupRef, context: AnalysisContext) -> Finding? {
-        let group = context.group(ref)
-        let attempts = (group.priorBuildSummaryList ?? []).sorted {
+        // The two fields read in place (`context.group(ref)` copied the whole group).
+        let attempts = (context.priorAttempts(ref) ?? []).sorted {
                 ($0.requestedOn?.secondsSince1970 ?? 0) < ($1.requestedOn?.secondsSince1970 ?? 0)
-            } + [group.currentBuildSummary].compactMap { $0 }
+            } + [context.currentAttempt(ref)].compactMap { $0 }
             let statuses = attempts.map { $0.buildStatus }
             guard let firstFailure = statuses.firstIndex(where: { $0.map(AnalysisContext.isFailure) == true }),
                 statuses[(firstFailure + 1)...].contains(where: { $0 == .succeeded })

@@ -50,14 +50,16 @@ struct InfrastructureAnalyzer: Analyzer {
                 message: "\(ref.identifier): FAULT — CodeBuild reports a service or environment fault, not a failure of the build's commands",
                 evidence: [EvidenceLine(path: context.batchPath(ref), text: "build group \(ref.identifier): FAULT")], target: context.target(of: ref)))
         }
-        for batch in context.batches {
-            let faulty = (batch.value.phases ?? []).filter { $0.phaseStatus == .fault }
-            guard !faulty.isEmpty || batch.value.buildBatchStatus == .fault else { continue }
-            let id = batch.value.id ?? batch.path
+        // By index (iterating `context.batches` copied each batch); `batchTargets` holds `target(of:path:)`.
+        for batchIndex in context.batches.indices {
+            let faulty = (context.batches[batchIndex].value.phases ?? []).filter { $0.phaseStatus == .fault }
+            guard !faulty.isEmpty || context.batches[batchIndex].value.buildBatchStatus == .fault else { continue }
+            let path = context.batches[batchIndex].path
+            let id = context.batches[batchIndex].value.id ?? path
             findings.append(Finding(
                 analyzer: Self.description.id, category: .infrastructure, subject: Subject(.batch, id),
                 message: "batch \(id): FAULT in \(faulty.map { $0.phaseType?.rawValue ?? "?" }.joined(separator: ", ").nonEmpty ?? "the batch") — a service fault",
-                evidence: faulty.flatMap { evidence($0, owner: "batch", path: batch.path) }, target: context.target(of: batch.value, path: batch.path)))
+                evidence: faulty.flatMap { evidence($0, owner: "batch", path: path) }, target: context.batchTargets[batchIndex]))
         }
         for log in context.logs {
             let faulty = log.value.phases.filter { event in

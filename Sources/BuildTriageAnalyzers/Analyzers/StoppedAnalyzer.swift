@@ -35,14 +35,17 @@ struct StoppedAnalyzer: Analyzer {
         }
         // Targets that already have a stopped finding (a set: a batch is not compared with every finding).
         var targetsWithFindings = Set(findings.compactMap(\.target))
-        for batch in context.batches where batch.value.buildBatchStatus == .stopped {
-            let id = batch.value.id ?? batch.path
-            guard targetsWithFindings.insert(context.target(of: batch.value, path: batch.path)).inserted else { continue }
-            let pending = (batch.value.buildGroups ?? []).filter { $0.currentBuildSummary?.buildStatus.map { [.stopped, .failed, .fault, .timedOut, .succeeded].contains($0.known) == false } ?? true }
+        // By index (iterating `context.batches` copied each batch); `batchTargets` holds `target(of:path:)`.
+        for batchIndex in context.batches.indices where context.batches[batchIndex].value.buildBatchStatus == .stopped {
+            let path = context.batches[batchIndex].path
+            let id = context.batches[batchIndex].value.id ?? path
+            let target = context.batchTargets[batchIndex]
+            guard targetsWithFindings.insert(target).inserted else { continue }
+            let pending = (context.batches[batchIndex].value.buildGroups ?? []).filter { $0.currentBuildSummary?.buildStatus.map { [.stopped, .failed, .fault, .timedOut, .succeeded].contains($0.known) == false } ?? true }
             findings.append(Finding(
                 analyzer: Self.description.id, category: .stopped, subject: Subject(.batch, id),
                 message: "batch \(id) was stopped (stop-build-batch)\(pending.isEmpty ? "" : "; \(pending.count) group\(pending.count == 1 ? " was" : "s were") still pending or running")",
-                evidence: [EvidenceLine(path: batch.path, text: "buildBatchStatus STOPPED")], target: context.target(of: batch.value, path: batch.path)))
+                evidence: [EvidenceLine(path: path, text: "buildBatchStatus STOPPED")], target: target))
         }
         for build in context.standaloneBuilds where build.value.buildStatus == .stopped {
             let (subject, target) = context.place(of: build)

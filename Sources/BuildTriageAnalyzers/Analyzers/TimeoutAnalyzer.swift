@@ -48,13 +48,13 @@ struct TimeoutAnalyzer: Analyzer {
             {
                 continue  // a provisioning timeout: infrastructure
             }
-            let group = context.group(ref)
-            let priors = (group.priorBuildSummaryList ?? []).filter { $0.buildStatus == .timedOut }.count
-            let limit = context.batch(ref).buildTimeoutInMinutes.map { " (limit \($0) min)" } ?? ""
+            let priorList = context.priorAttempts(ref) ?? []
+            let priors = priorList.filter { $0.buildStatus == .timedOut }.count
+            let limit = context.batches[ref.batchIndex].value.buildTimeoutInMinutes.map { " (limit \($0) min)" } ?? ""
             findings.append(Finding(
                 analyzer: Self.description.id, category: .timeout, subject: Subject(.buildGroup, ref.identifier),
                 message: "\(ref.identifier): timed out\(limit)\(priors > 0 ? " — the \(priors == 1 ? "earlier attempt" : "\(priors) earlier attempts") timed out too" : "")",
-                evidence: [EvidenceLine(path: context.batchPath(ref), text: "build group \(ref.identifier): TIMED_OUT; prior attempts: \((group.priorBuildSummaryList ?? []).map { $0.buildStatus?.rawValue ?? "?" }.joined(separator: ", ").nonEmpty ?? "none")")],
+                evidence: [EvidenceLine(path: context.batchPath(ref), text: "build group \(ref.identifier): TIMED_OUT; prior attempts: \(priorList.map { $0.buildStatus?.rawValue ?? "?" }.joined(separator: ", ").nonEmpty ?? "none")")],
                 target: context.target(of: ref), repeated: priors > 0 ? true : nil))
         }
         // The subjects of the findings so far, as a set kept up to date (each log was compared with every finding).

@@ -66,11 +66,13 @@ public enum AnalysisEngine {
         context.priorFindings = findings
         var fallbackFindings: [Finding] = []
         for analyzer in AnalyzerRegistry.builtIn where type(of: analyzer).description.stage == .fallback {
-            fallbackFindings += analyzer.analyze(context)
+            append(analyzer.analyze(context), to: &fallbackFindings)
         }
         context.priorFindings = []
-        if !fallbackFindings.isEmpty { findings += fallbackFindings }
-        findings = finalize(findings)
+        if !fallbackFindings.isEmpty { append(fallbackFindings, to: &findings) }
+        // Moved in: passing the variable kept a second reference, so that finalize's first mutation copied every
+        // finding (and the original array was destroyed on the assignment).
+        findings = finalize(consume findings)
         let engine = DecisionEngine(retryBudget: configuration.retryBudget, retryOptions: configuration.retryOptions)
         let recommendations = engine.decide(context, findings: findings)
         var tests = input.testCounts
@@ -80,14 +82,30 @@ public enum AnalysisEngine {
             tests: tests, diagnostics: diagnostics)
     }
 
-    /// Appends `found`, taking the array itself when there is nothing yet (no copy of thousands of findings).
+    /// Appends `found`, taking the array itself when there is nothing yet, else moving its findings (no copy of
+    /// thousands of findings: `+=` copied each, a retain per field, then released the source's, a release per
+    /// field).
     private static func append(_ found: consuming [Finding], to findings: inout [Finding]) {
         if findings.isEmpty {
             findings = found
-        } else if !found.isEmpty {
-            findings += found
+            return
+        }
+        var source = found
+        guard !source.isEmpty else { return }
+        findings.reserveCapacity(findings.count + source.count)
+        // Each finding is moved out and its slot refilled with a finding that holds no object (empty Strings are
+        // stored inline, the empty array is a static), so that the source array destroys placeholders only.
+        let placeholder = Self.placeholder
+        source.withUnsafeMutableBufferPointer { source in
+            guard let base = source.baseAddress else { return }
+            for index in 0..<source.count {
+                findings.append((base + index).move())
+                (base + index).initialize(to: placeholder)
+            }
         }
     }
+
+    private static let placeholder = Finding(id: "", analyzer: "", category: .ignored, subject: Subject(.log, ""), message: "")
 
     /// Unique ids, root causes resolved from root subjects, and a stable order (target, category, subject).
     static func finalize(_ findings: consuming [Finding]) -> [Finding] {
@@ -125,28 +143,32 @@ public enum AnalysisEngine {
                 result[index].rootCause = best.map { result[$0].id }
             }
         }
-        // Keys computed once per finding, compared in place (copying a tuple of five Strings per comparison cost
-        // more than comparing them).
-        let keys = result.map(SortKey.init)
-        var order = keys.withUnsafeBufferPointer { keys in
-            result.indices.sorted { SortKey.precedes(keys[$0], keys[$1]) }
+        // Keys packed once per finding into one buffer and compared with memcmp (the sort copied a key of four
+        // Strings per comparison, and compared each String twice: `!=`, then `<`). Keys with non-ASCII Strings
+        // are compared as Strings.
+        var packed = PackedSortKeys(count: result.count, bytesPerKey: 128)
+        for index in result.indices {
+            packed.append(result[index].target?.kind.rawValue ?? "~")
+            packed.append(result[index].target?.id ?? "")
+            packed.append(byte: UInt8(result[index].category.rank + 1))
+            packed.append(result[index].subject.kind.rawValue)
+            packed.append(result[index].subject.id)
+            packed.append(result[index].id)
+            packed.endKey()
+            if !packed.isValid { break }
         }
-        // Permuted in place, cycle by cycle (`order.map { result[$0] }` held two arrays of findings at once):
-        // position `i` receives the finding that was at `order[i]`.
-        for start in order.indices where order[start] != start {
-            let first = result[start]
-            var current = start
-            while true {
-                let next = order[current]
-                order[current] = current
-                if next == start {
-                    result[current] = first
-                    break
-                }
-                result[current] = result[next]
-                current = next
+        let order: [Int]
+        if packed.isValid {
+            order = packed.sortedIndices()
+        } else {
+            let keys = result.map(SortKey.init)
+            order = keys.withUnsafeBufferPointer { keys in
+                result.indices.sorted { SortKey.precedes(keys[$0], keys[$1]) }
             }
         }
+        // Permuted in place by swaps (`order.map { result[$0] }` held two arrays of findings at once, and moving
+        // through a temporary copied each finding): position `i` receives the finding that was at `order[i]`.
+        result.permute(by: order)
         return result
     }
 
@@ -207,8 +229,9 @@ final class Slots<Value>: @unchecked Sendable {
     /// The value of a slot, moved out.
     func take(_ index: Int) -> Value {
         precondition(index >= 0 && index < count)
-        let value = storage[index]!
-        storage[index] = nil
-        return value
+        // Moved out, the slot left nil (reading then assigning nil copied the value, then released it).
+        let value = (storage + index).move()
+        (storage + index).initialize(to: nil)
+        return value!
     }
 }

@@ -24,41 +24,98 @@ public struct DecisionEngine: Sendable {
     }
 
     public func decide(_ context: AnalysisContext, findings: [Finding]) -> [Recommendation] {
-        // Indices into `findings`, not copies: a run with thousands of failing tests has them all under one target.
-        var byTarget: [Target: [Int]] = [:]
-        for (index, finding) in findings.enumerated() {
-            let target = finding.target ?? (Self.isFailure(finding) ? AnalysisContext.jobTarget : nil)
-            if let target { byTarget[target, default: []].append(index) }
+        // Every target once, each with its findings (indices into `findings`, not copies: a run with thousands of
+        // failing tests has them all under one target) and its batch (an index in `context.batches`, or -1).
+        // One hash per target: the findings come sorted by target, so a finding with the previous finding's
+        // target is not looked up again (a dictionary of targets to indices, then a set of targets, then lookups
+        // hashed each target three or four times).
+        var targets = TargetSlots(capacity: context.batchTargets.count + 16)
+        var lastSlot = -1
+        for index in findings.indices {
+            if lastSlot >= 0, let target = findings[index].target, target == targets.list[lastSlot] {
+                targets.indices[lastSlot].append(index)
+                continue
+            }
+            guard let target = findings[index].target ?? (Self.isFailure(findings[index]) ? AnalysisContext.jobTarget : nil) else { continue }
+            lastSlot = targets.slot(of: target)
+            targets.indices[lastSlot].append(index)
         }
-        var targets = Set(byTarget.keys)
-        targets.reserveCapacity(byTarget.count + context.batchTargets.count)
-        for target in context.batchTargets { targets.insert(target) }
-        for build in context.standaloneBuilds { targets.insert(context.place(of: build).1) }
+        for (batchIndex, target) in context.batchTargets.enumerated() {
+            let slot = targets.slot(of: target)
+            // The first batch with the target (as `context.batchIndex(of:)` answers).
+            if targets.batchIndex[slot] < 0 { targets.batchIndex[slot] = batchIndex }
+        }
+        for build in context.standaloneBuilds { _ = targets.slot(of: context.place(of: build).1) }
         for state in context.pipelineStates {
             for stage in state.value.stageStates ?? [] {
                 guard let name = stage.stageName, let execution = stage.latestExecution, execution.status?.known != .succeeded else { continue }
-                targets.insert(.stage(pipeline: state.value.pipelineName ?? "", stage: name, execution: execution.pipelineExecutionId))
+                _ = targets.slot(of: .stage(pipeline: state.value.pipelineName ?? "", stage: name, execution: execution.pipelineExecutionId))
             }
         }
-        // Strongest action first, then by target (`Target.<`): one sort of indexes on keys computed once (sorting
-        // the targets, then the recommendations, compared tuples of Strings built for every comparison).
         // Each target is decided on its own (pure): in a few chunks run concurrently, each into its own slots.
-        let targetList = Array(targets)
+        let targetList = targets.list
+        let targetIndices = targets.indices
+        let targetBatches = targets.batchIndex
         let slots = Slots<Recommendation>(count: targetList.count)
         let chunks = min(targetList.count, 8)
-        let byTargetIndices = byTarget
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let range = (targetList.count * chunk / chunks)..<(targetList.count * (chunk + 1) / chunks)
             for index in range {
-                slots[index] = decide(targetList[index], indices: byTargetIndices[targetList[index]] ?? [], of: findings, context: context)
+                slots[index] = decide(
+                    targetList[index], indices: targetIndices[index], of: findings, context: context,
+                    batchIndex: targetBatches[index] >= 0 ? targetBatches[index] : nil)
             }
         }
-        let recommendations = targetList.indices.map { slots.take($0) }
-        let keys = recommendations.map { OrderKey(strength: Self.strength($0.action), target: $0.target) }
-        let order = keys.withUnsafeBufferPointer { keys in
-            recommendations.indices.sorted { OrderKey.precedes(keys[$0], keys[$1]) }
+        var recommendations = targetList.indices.map { slots.take($0) }
+        // Strongest action first, then by target (`Target.<`): one sort of indexes on keys computed once, packed
+        // into one buffer and compared with memcmp (keys of Strings compared as Strings when not ASCII).
+        var packed = PackedSortKeys(count: recommendations.count, bytesPerKey: 64)
+        for index in recommendations.indices {
+            packed.append(byte: UInt8(5 - Self.strength(recommendations[index].action)))
+            packed.append(byte: UInt8(OrderKey.rank(recommendations[index].target.kind) + 1))
+            packed.append(recommendations[index].target.id)
+            packed.append(recommendations[index].target.pipelineExecutionId ?? "")
+            packed.endKey()
+            if !packed.isValid { break }
         }
-        return order.map { recommendations[$0] }
+        let order: [Int]
+        if packed.isValid {
+            order = packed.sortedIndices()
+        } else {
+            let keys = recommendations.map { OrderKey(strength: Self.strength($0.action), target: $0.target) }
+            order = keys.withUnsafeBufferPointer { keys in
+                recommendations.indices.sorted { OrderKey.precedes(keys[$0], keys[$1]) }
+            }
+        }
+        recommendations.permute(by: order)
+        return recommendations
+    }
+
+    /// The targets of a decision, each once, in a slot: the target, its findings and its batch.
+    private struct TargetSlots {
+        var list: [Target] = []
+        /// Per slot: the indices of the target's findings.
+        var indices: [[Int]] = []
+        /// Per slot: the index in `context.batches` of the target's batch, or -1.
+        var batchIndex: [Int] = []
+        private var slots: [Target: Int] = [:]
+
+        init(capacity: Int) {
+            list.reserveCapacity(capacity)
+            indices.reserveCapacity(capacity)
+            batchIndex.reserveCapacity(capacity)
+            slots.reserveCapacity(capacity)
+        }
+
+        /// The target's slot, made when it is new.
+        mutating func slot(of target: Target) -> Int {
+            if let existing = slots[target] { return existing }
+            slots[target] = list.count
+            list.append(target)
+            indices.append([])
+            batchIndex.append(-1)
+            return list.count - 1
+        }
     }
 
     /// (strength descending, target kind, target id, pipeline execution id), as `Target.<` orders targets.
@@ -76,7 +133,7 @@ public struct DecisionEngine: Sendable {
         }
 
         /// `Target.<` compares kinds by raw value: batch < build < job < stage.
-        private static func rank(_ kind: Target.Kind) -> Int {
+        static func rank(_ kind: Target.Kind) -> Int {
             switch kind {
             case .batch: 0
             case .build: 1
@@ -108,11 +165,14 @@ public struct DecisionEngine: Sendable {
     }
 
     /// The recommendation for one target, from `all[indices]` (the target's findings, in order).
-    func decide(_ target: Target, indices: [Int], of all: [Finding], context: AnalysisContext) -> Recommendation {
+    /// `batchIndex`: the index in `context.batches` of a batch target's batch, when the caller knows it (else
+    /// looked up).
+    func decide(_ target: Target, indices: [Int], of all: [Finding], context: AnalysisContext, batchIndex: Int?? = .none) -> Recommendation {
         let ids = indices.map { all[$0].id }
         let active = indices.filter { Self.isFailure(all[$0]) }
-        let state = Self.state(of: target, in: context, hasFailures: !active.isEmpty)
-        let attempts = Self.priorAttempts(of: target, in: context)
+        let batchIndex = target.kind == .batch ? batchIndex ?? context.batchIndex(of: target) : nil
+        let state = Self.state(of: target, in: context, hasFailures: !active.isEmpty, batchIndex: batchIndex)
+        let attempts = Self.priorAttempts(of: target, in: context, batchIndex: batchIndex)
         func recommendation(_ action: Action, _ reason: String, blockedBy: [String]? = nil, command: RetryCommand? = nil) -> Recommendation {
             Recommendation(
                 action: action, target: target, reason: reason, blockedBy: blockedBy, command: command?.argv,
@@ -189,13 +249,14 @@ public struct DecisionEngine: Sendable {
         }
     }
 
-    static func state(of target: Target, in context: AnalysisContext, hasFailures: Bool) -> State {
+    static func state(of target: Target, in context: AnalysisContext, hasFailures: Bool, batchIndex: Int?? = .none) -> State {
         switch target.kind {
         case .batch:
-            guard let batch = context.batch(of: target),
-                let status = batch.buildBatchStatus
+            // The fields read through `batches` (`context.batch(of:)` copied the whole batch).
+            guard let index = batchIndex ?? context.batchIndex(of: target),
+                let status = context.batches[index].value.buildBatchStatus
             else { return .unknown }
-            return state(of: status, complete: batch.complete)
+            return state(of: status, complete: context.batches[index].value.complete)
         case .build:
             guard let build = context.build(id: target.id)?.value, let status = build.buildStatus else { return .unknown }
             return state(of: status, complete: build.buildComplete)
@@ -238,17 +299,19 @@ public struct DecisionEngine: Sendable {
     }
 
     /// Earlier attempts counted against the retry budget.
-    static func priorAttempts(of target: Target, in context: AnalysisContext) -> Int {
+    static func priorAttempts(of target: Target, in context: AnalysisContext, batchIndex: Int?? = .none) -> Int {
         switch target.kind {
         case .batch:
-            guard let batch = context.batch(of: target) else { return 0 }
+            guard let index = batchIndex ?? context.batchIndex(of: target) else { return 0 }
             var retries = 0
-            for phase in batch.phases ?? [] {
+            for phase in context.batches[index].value.phases ?? [] {
                 // `RETRY` is not a known status: an unknown value, compared without building each raw value.
                 if case .unknown(let raw)? = phase.phaseStatus, raw == "RETRY" { retries += 1 }
             }
             var groupPriors = 0
-            for group in batch.buildGroups ?? [] { groupPriors = max(groupPriors, group.priorBuildSummaryList?.count ?? 0) }
+            if let groups = context.batches[index].value.buildGroups {
+                for groupIndex in groups.indices { groupPriors = max(groupPriors, groups[groupIndex].priorBuildSummaryList?.count ?? 0) }
+            }
             return max(retries, groupPriors)
         case .build:
             return context.build(id: target.id)?.value.autoRetryConfig?.autoRetryNumber ?? 0

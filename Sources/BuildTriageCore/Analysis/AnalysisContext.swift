@@ -30,6 +30,22 @@ private final class GroupOfBuildIndex: @unchecked Sendable {
     }
 }
 
+/// The batch-target index, built on first use, safely from any thread (the context is `Sendable`). It is
+/// `@unchecked Sendable` because of its mutable cache: `computed` is only read and written with `lock` held.
+private final class BatchIndexBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var computed: [Target: Int]?
+
+    func value(_ make: () -> [Target: Int]) -> [Target: Int] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let computed { return computed }
+        let made = make()
+        computed = made
+        return made
+    }
+}
+
 /// A document of the run with its path.
 public struct Sourced<Value: Sendable>: Sendable {
     public var value: Value
@@ -64,8 +80,20 @@ public struct AnalysisContext: Sendable {
     package let batchTargets: [Target]
 
     private let buildIndex: [String: Int]
-    /// batch target → index in `batches` (the first batch with that target)
-    private let batchIndex: [Target: Int]
+    /// batch target → index in `batches` (the first batch with that target), built on first use: the decision
+    /// engine knows each batch target's index, and hashing every target of a run of batches showed in profiles.
+    private let batchIndexBox = BatchIndexBox()
+    private var batchIndex: [Target: Int] {
+        batchIndexBox.value {
+            var index: [Target: Int] = [:]
+            index.reserveCapacity(batchTargets.count)
+            for (batch, target) in batchTargets.enumerated() {
+                // The first batch with a target wins (one hash when targets are distinct, as they nearly always are).
+                if let first = index.updateValue(batch, forKey: target) { index[target] = first }
+            }
+            return index
+        }
+    }
     /// build id → (batch index, group identifier), built on first use: a run of batches alone never asks, and
     /// building it parses every ARN of every attempt of every group.
     private let groupOfBuildIndex = GroupOfBuildIndex()
@@ -105,7 +133,8 @@ public struct AnalysisContext: Sendable {
         for source in input.documents {
             let path = source.path
             switch source.document {
-            case .codebuildBatches(let list): for batch in list { batches.append(Sourced(value: batch, path: path)) }
+            // By index: each batch copied once, from the list into its `Sourced` (a loop variable was a second copy).
+            case .codebuildBatches(let list): for index in list.indices { batches.append(Sourced(value: list[index], path: path)) }
             case .codebuildBuilds(let list): builds += list.map { Sourced(value: $0, path: path) }
             case .codebuildTestCases(let list): testCases += list.map { Sourced(value: $0, path: path) }
             case .codebuildReports(let list): reports += list.map { Sourced(value: $0, path: path) }
@@ -118,8 +147,9 @@ public struct AnalysisContext: Sendable {
             case .buildLog(let log): logs.append(Sourced(value: log, path: path))
             }
         }
-        self.batches = Self.latest(batches, id: { $0.id }, recency: Self.recency)
-        self.builds = Self.latest(builds, id: { $0.id }, recency: Self.recency)
+        // The closures take indexes, not values: a value parameter copied the whole batch (a retain per field).
+        self.batches = Self.latest(batches, id: { batches[$0].value.id }, recency: { Self.recency(ofBatch: batches[$0].value) })
+        self.builds = Self.latest(builds, id: { builds[$0].value.id }, recency: { Self.recency(ofBuild: builds[$0].value) })
         self.pipelineStates = states
         self.pipelineExecutions = executions
         self.executionSummaries = summaries
@@ -165,20 +195,18 @@ public struct AnalysisContext: Sendable {
         var groups: [GroupRef] = []
         var batchTargets: [Target] = []
         batchTargets.reserveCapacity(self.batches.count)
-        var batchIndex: [Target: Int] = [:]
-        batchIndex.reserveCapacity(self.batches.count)
         var groupCount = 0
         for batch in self.batches { groupCount += batch.value.buildGroups?.count ?? 0 }
         groups.reserveCapacity(groupCount)
         var groupStarts: [Int] = []
         groupStarts.reserveCapacity(self.batches.count + 1)
         for index in self.batches.indices {
-            let batch = self.batches[index].value
-            let target = Target.batch(batch.id ?? batch.arn.flatMap(Self.buildID(fromARN:)) ?? self.batches[index].path)
-            if batchIndex[target] == nil { batchIndex[target] = index }
+            // Fields read through the array: `let batch = self.batches[index].value` copied the whole batch.
+            let target = Target.batch(
+                self.batches[index].value.id ?? self.batches[index].value.arn.flatMap(Self.buildID(fromARN:)) ?? self.batches[index].path)
             batchTargets.append(target)
             groupStarts.append(groups.count)
-            guard let buildGroups = batch.buildGroups else { continue }
+            guard let buildGroups = self.batches[index].value.buildGroups else { continue }
             for groupIndex in buildGroups.indices {
                 guard let identifier = buildGroups[groupIndex].identifier else { continue }
                 let current = buildGroups[groupIndex].currentBuildSummary
@@ -192,7 +220,6 @@ public struct AnalysisContext: Sendable {
         self.groups = groups
         self.groupStarts = groupStarts
         self.batchTargets = batchTargets
-        self.batchIndex = batchIndex
 
         var reportIndex: [String: Int] = [:]
         for (index, report) in reports.enumerated() {
@@ -362,16 +389,27 @@ public struct AnalysisContext: Sendable {
         batchIndex[target].map { batches[$0].value }
     }
 
+    /// The index in `batches` of the batch whose target is `target` (the first one), if the run has it: callers
+    /// that need a few fields read them through `batches` rather than copying the batch.
+    package func batchIndex(of target: Target) -> Int? {
+        batchIndex[target]
+    }
+
     /// The target a build counts against: the pipeline stage that ran it, the batch it belongs to, or itself.
     public func target(ofBuildID id: String) -> Target {
         if let stage = stageOfBuild[id] { return stage }
-        if let (batchIndex, _) = groupOfBuild[id] { return target(of: batches[batchIndex].value, path: batches[batchIndex].path) }
+        if let (batchIndex, _) = groupOfBuild[id] { return batchTargets[batchIndex] }
         return .build(id)
     }
 
     /// The build group a build id ran for, if a batch in the run lists it.
     public func group(ofBuildID id: String) -> (batch: BuildBatch, group: String)? {
         groupOfBuild[id].map { (batches[$0.0].value, $0.1) }
+    }
+
+    /// Whether a batch in the run lists the build (`group(ofBuildID:) != nil` without copying the batch).
+    package func hasGroup(ofBuildID id: String) -> Bool {
+        groupOfBuild[id] != nil
     }
 
     /// The build with this id, if the run has it.
@@ -418,10 +456,9 @@ public struct AnalysisContext: Sendable {
             if let buildID = ref.currentBuildID, self.build(id: buildID) != nil {
                 return attribution(forBuildID: buildID)
             }
-            let batch = batches[ref.batchIndex].value
             return Attribution(
                 target: batchTargets[ref.batchIndex], scope: Subject(.buildGroup, ref.identifier),
-                sourceVersion: batch.resolvedSourceVersion ?? batch.sourceVersion)
+                sourceVersion: batches[ref.batchIndex].value.resolvedSourceVersion ?? batches[ref.batchIndex].value.sourceVersion)
         }
         return index.soleFailure
     }
@@ -446,8 +483,7 @@ public struct AnalysisContext: Sendable {
 
     public func attribution(forBuildID id: String) -> Attribution {
         let build = self.build(id: id)?.value
-        let group = self.group(ofBuildID: id)
-        let version = build?.resolvedSourceVersion ?? build?.sourceVersion ?? group?.batch.resolvedSourceVersion
+        let version = build?.resolvedSourceVersion ?? build?.sourceVersion ?? groupOfBuild[id].flatMap { batches[$0.0].value.resolvedSourceVersion }
         return Attribution(target: target(ofBuildID: id), scope: subject(ofBuildID: id), sourceVersion: version)
     }
 
@@ -497,32 +533,32 @@ public struct AnalysisContext: Sendable {
 
     // MARK: Helpers
 
-    private static func recency(_ batch: BuildBatch) -> (Double, Int) {
+    private static func recency(ofBatch batch: borrowing BuildBatch) -> (Double, Int) {
         let phaseStart = batch.phases?.compactMap { $0.startTime?.secondsSince1970 }.max() ?? 0
         return (max(phaseStart, batch.endTime?.secondsSince1970 ?? 0), batch.phases?.count ?? 0)
     }
 
-    private static func recency(_ build: Build) -> (Double, Int) {
+    private static func recency(ofBuild build: borrowing Build) -> (Double, Int) {
         let phaseStart = build.phases?.compactMap { $0.startTime?.secondsSince1970 }.max() ?? 0
         return (max(phaseStart, build.endTime?.secondsSince1970 ?? 0), build.phases?.count ?? 0)
     }
 
     /// One entry per id (the most recent snapshot), in first-seen order; entries without an id are all kept
     /// (after the others). Indexes, not copies: when every id is distinct and present, `items` is returned as is.
-    private static func latest<T>(_ items: [Sourced<T>], id: (T) -> String?, recency: (T) -> (Double, Int)) -> [Sourced<T>] {
+    private static func latest<T>(_ items: [Sourced<T>], id: (Int) -> String?, recency: (Int) -> (Double, Int)) -> [Sourced<T>] {
         var order: [Int] = []
         var best: [String: Int] = [:]
         best.reserveCapacity(items.count)
         var anonymous: [Int] = []
         var replaced = false
         for index in items.indices {
-            guard let key = id(items[index].value) else {
+            guard let key = id(index) else {
                 anonymous.append(index)
                 continue
             }
             if let current = best[key] {
                 replaced = true
-                if recency(items[index].value) >= recency(items[current].value) { best[key] = index }
+                if recency(index) >= recency(current) { best[key] = index }
             } else {
                 order.append(index)
                 best[key] = index
@@ -532,7 +568,7 @@ public struct AnalysisContext: Sendable {
         var result: [Sourced<T>] = []
         result.reserveCapacity(order.count + anonymous.count)
         for first in order {
-            result.append(items[best[id(items[first].value)!]!])
+            result.append(items[best[id(first)!]!])
         }
         for index in anonymous { result.append(items[index]) }
         return result
@@ -594,6 +630,21 @@ extension AnalysisContext {
     /// The batch a reference's group belongs to.
     package func batch(_ ref: GroupRef) -> BuildBatch {
         batches[ref.batchIndex].value
+    }
+
+    /// A group's `dependsOn`, read in place (not through a copy of the group).
+    package func dependsOn(_ ref: GroupRef) -> [String]? {
+        batches[ref.batchIndex].value.buildGroups![ref.groupIndex].dependsOn
+    }
+
+    /// A group's `priorBuildSummaryList`, read in place.
+    package func priorAttempts(_ ref: GroupRef) -> [BuildSummary]? {
+        batches[ref.batchIndex].value.buildGroups![ref.groupIndex].priorBuildSummaryList
+    }
+
+    /// A group's `currentBuildSummary`, read in place.
+    package func currentAttempt(_ ref: GroupRef) -> BuildSummary? {
+        batches[ref.batchIndex].value.buildGroups![ref.groupIndex].currentBuildSummary
     }
 
     /// The path of the batch a reference's group belongs to.
