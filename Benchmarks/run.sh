@@ -8,6 +8,8 @@
 # Options: --data DIR (generated inputs, default bench-out/data), --runs N (hyperfine runs, default 5),
 #          --no-build (use the existing .build/release/buildtriage), --bin PATH (time this binary instead;
 #          CI's smoke run uses the debug binary `swift test` already built).
+# The binary measured is the one the README says to install: `swift build -c release --static-swift-stdlib`
+# (the Swift runtime linked in, so that it runs on a CI image without a Swift toolchain).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,7 +35,7 @@ if [ "$smoke" = 0 ]; then
 fi
 
 if [ "$build" = 1 ]; then
-    swift build -c release --product buildtriage >&2
+    swift build -c release --static-swift-stdlib --product buildtriage >&2
 fi
 [ -x "$binary" ] || { echo "run.sh: $binary not built" >&2; exit 64; }
 
