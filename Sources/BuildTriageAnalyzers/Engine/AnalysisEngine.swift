@@ -146,23 +146,16 @@ public enum AnalysisEngine {
         // Keys packed once per finding into one buffer and compared with memcmp (the sort copied a key of four
         // Strings per comparison, and compared each String twice: `!=`, then `<`). Keys with non-ASCII Strings
         // are compared as Strings.
-        var packed = PackedSortKeys(count: result.count, bytesPerKey: 128)
-        for index in result.indices {
+        let order = PackedSortKeys.order(count: result.count, bytesPerKey: 128) { packed, index in
             packed.append(result[index].target?.kind.rawValue ?? "~")
             packed.append(result[index].target?.id ?? "")
             packed.append(byte: UInt8(result[index].category.rank + 1))
             packed.append(result[index].subject.kind.rawValue)
             packed.append(result[index].subject.id)
             packed.append(result[index].id)
-            packed.endKey()
-            if !packed.isValid { break }
-        }
-        let order: [Int]
-        if packed.isValid {
-            order = packed.sortedIndices()
-        } else {
+        } fallback: {
             let keys = result.map(SortKey.init)
-            order = keys.withUnsafeBufferPointer { keys in
+            return keys.withUnsafeBufferPointer { keys in
                 result.indices.sorted { SortKey.precedes(keys[$0], keys[$1]) }
             }
         }

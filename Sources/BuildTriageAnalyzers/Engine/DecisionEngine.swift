@@ -69,21 +69,14 @@ public struct DecisionEngine: Sendable {
         var recommendations = targetList.indices.map { slots.take($0) }
         // Strongest action first, then by target (`Target.<`): one sort of indexes on keys computed once, packed
         // into one buffer and compared with memcmp (keys of Strings compared as Strings when not ASCII).
-        var packed = PackedSortKeys(count: recommendations.count, bytesPerKey: 64)
-        for index in recommendations.indices {
+        let order = PackedSortKeys.order(count: recommendations.count, bytesPerKey: 64) { packed, index in
             packed.append(byte: UInt8(5 - Self.strength(recommendations[index].action)))
             packed.append(byte: UInt8(OrderKey.rank(recommendations[index].target.kind) + 1))
             packed.append(recommendations[index].target.id)
             packed.append(recommendations[index].target.pipelineExecutionId ?? "")
-            packed.endKey()
-            if !packed.isValid { break }
-        }
-        let order: [Int]
-        if packed.isValid {
-            order = packed.sortedIndices()
-        } else {
+        } fallback: {
             let keys = recommendations.map { OrderKey(strength: Self.strength($0.action), target: $0.target) }
-            order = keys.withUnsafeBufferPointer { keys in
+            return keys.withUnsafeBufferPointer { keys in
                 recommendations.indices.sorted { OrderKey.precedes(keys[$0], keys[$1]) }
             }
         }

@@ -51,6 +51,19 @@ struct PackedSortKeys {
         starts.append(bytes.count)
     }
 
+    /// The order of `count` items by keys that `pack` appends (the fields of item `index`; `endKey` is called
+    /// after it): packed and compared with memcmp when every String is plain ASCII, else by `fallback`, which
+    /// sorts the indexes `0..<count` on the same fields compared as Strings. Stable either way.
+    static func order(count: Int, bytesPerKey: Int, pack: (inout PackedSortKeys, Int) -> Void, fallback: () -> [Int]) -> [Int] {
+        var packed = PackedSortKeys(count: count, bytesPerKey: bytesPerKey)
+        for index in 0..<count {
+            pack(&packed, index)
+            packed.endKey()
+            if !packed.isValid { return fallback() }
+        }
+        return packed.sortedIndices()
+    }
+
     /// The indexes of the keys in ascending order; a stable sort (equal keys keep their order).
     func sortedIndices() -> [Int] {
         precondition(isValid)
