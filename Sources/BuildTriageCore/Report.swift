@@ -89,15 +89,9 @@ public protocol Reporter: Sendable {
 extension Timestamp {
     /// `iso8601`'s fields (year, month, day, hour, minute, second, millisecond) when the year has four digits
     /// (0–9999: every valid time), for writers that put the digits straight into their output instead of
-    /// building a String per timestamp; nil otherwise (use `iso8601`). The same arithmetic as `iso8601`.
+    /// building a String per timestamp; nil otherwise (use `iso8601`). The same fields as `iso8601` shows.
     package var iso8601Fields: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millis: Int)? {
-        let seconds = secondsSince1970.isNaN ? 0 : min(max(secondsSince1970, Self.validSeconds.lowerBound), Self.validSeconds.upperBound)
-        let totalMillis = (seconds * 1000).rounded()
-        var days = Int((totalMillis / 86_400_000).rounded(.down))
-        var millisOfDay = Int(totalMillis - Double(days) * 86_400_000)
-        if millisOfDay < 0 { millisOfDay += 86_400_000; days -= 1 }
-        let (year, month, day) = Self.civil(fromDays: days)
-        guard (0...9999).contains(year) else { return nil }
-        return (year, month, day, millisOfDay / 3_600_000, millisOfDay / 60_000 % 60, millisOfDay / 1000 % 60, millisOfDay % 1000)
+        let fields = utcFields
+        return (0...9999).contains(fields.year) ? fields : nil
     }
 }

@@ -18,19 +18,21 @@ public struct Timestamp: Hashable, Sendable, Comparable, CustomStringConvertible
     /// number outside them is not a time (`1e300` in an input once crashed the formatting below).
     public static let validSeconds: ClosedRange<Double> = -62_135_596_800...253_402_300_799.999
 
-    /// ISO-8601 in UTC with milliseconds, e.g. `2020-10-21T17:26:23.099Z`: one stable form for reports.
-    /// A value outside `validSeconds` (only code can make one) is shown clamped to it.
-    public var iso8601: String {
+    /// The UTC calendar fields `iso8601` shows, the time clamped to `validSeconds` and rounded to the millisecond.
+    var utcFields: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millis: Int) {
         let seconds = secondsSince1970.isNaN ? 0 : min(max(secondsSince1970, Self.validSeconds.lowerBound), Self.validSeconds.upperBound)
         let totalMillis = (seconds * 1000).rounded()
         var days = Int((totalMillis / 86_400_000).rounded(.down))
         var millisOfDay = Int(totalMillis - Double(days) * 86_400_000)
         if millisOfDay < 0 { millisOfDay += 86_400_000; days -= 1 }
         let (year, month, day) = Self.civil(fromDays: days)
-        let hour = millisOfDay / 3_600_000
-        let minute = millisOfDay / 60_000 % 60
-        let second = millisOfDay / 1000 % 60
-        let millis = millisOfDay % 1000
+        return (year, month, day, millisOfDay / 3_600_000, millisOfDay / 60_000 % 60, millisOfDay / 1000 % 60, millisOfDay % 1000)
+    }
+
+    /// ISO-8601 in UTC with milliseconds, e.g. `2020-10-21T17:26:23.099Z`: one stable form for reports.
+    /// A value outside `validSeconds` (only code can make one) is shown clamped to it.
+    public var iso8601: String {
+        let (year, month, day, hour, minute, second, millis) = utcFields
         if (0...9999).contains(year) {
             // The common case, without interpolation: `yyyy-MM-ddTHH:mm:ss.SSSZ` written digit by digit.
             return String(unsafeUninitializedCapacity: 24) { buffer in

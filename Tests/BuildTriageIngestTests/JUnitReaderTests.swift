@@ -13,7 +13,8 @@ private func read(_ xml: String) throws(IngestError) -> JUnitReport {
     try JUnitReader.read(bytes: Array(xml.utf8))
 }
 
-private func readError(_ bytes: [UInt8]) -> IngestError? {
+/// The error reading `bytes` gives, nil when they read (shared by the reader's and the push parser's tests).
+func readError(_ bytes: [UInt8]) -> IngestError? {
     do {
         _ = try JUnitReader.read(bytes: bytes)
         return nil

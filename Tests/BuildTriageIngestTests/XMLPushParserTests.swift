@@ -15,15 +15,6 @@ struct XMLPushParserTests {
         try JUnitReader.read(bytes: bytes)
     }
 
-    private func readError(_ bytes: [UInt8]) -> IngestError? {
-        do {
-            _ = try JUnitReader.read(bytes: bytes)
-            return nil
-        } catch {
-            return error
-        }
-    }
-
     /// `head`, `x` padding, `middle`, `piece` and `tail`, padded so that `piece` starts `shift` bytes before the
     /// end of the first chunk.
     private func straddling(_ head: String, _ piece: String, shift: Int, _ tail: String, middle: String = "") -> [UInt8] {

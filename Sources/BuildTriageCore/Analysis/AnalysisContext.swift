@@ -15,28 +15,14 @@ public struct Attribution: Sendable, Hashable {
     }
 }
 
-/// A value computed on first use and kept, safely from any thread (the context is `Sendable`).
-private final class GroupOfBuildIndex: @unchecked Sendable {
+/// A value computed on first use and kept, safely from any thread (the context is `Sendable`): the context's
+/// indexes that most runs never need. `@unchecked Sendable` because of its mutable cache: `computed` is only read
+/// and written with `lock` held.
+private final class LazyValue<Value>: @unchecked Sendable {
     private let lock = NSLock()
-    private var computed: [String: (Int, String)]?
+    private var computed: Value?
 
-    func value(_ make: () -> [String: (Int, String)]) -> [String: (Int, String)] {
-        lock.lock()
-        defer { lock.unlock() }
-        if let computed { return computed }
-        let made = make()
-        computed = made
-        return made
-    }
-}
-
-/// The batch-target index, built on first use, safely from any thread (the context is `Sendable`). It is
-/// `@unchecked Sendable` because of its mutable cache: `computed` is only read and written with `lock` held.
-private final class BatchIndexBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var computed: [Target: Int]?
-
-    func value(_ make: () -> [Target: Int]) -> [Target: Int] {
+    func value(_ make: () -> Value) -> Value {
         lock.lock()
         defer { lock.unlock() }
         if let computed { return computed }
@@ -82,7 +68,7 @@ public struct AnalysisContext: Sendable {
     private let buildIndex: [String: Int]
     /// batch target → index in `batches` (the first batch with that target), built on first use: the decision
     /// engine knows each batch target's index, and hashing every target of a run of batches showed in profiles.
-    private let batchIndexBox = BatchIndexBox()
+    private let batchIndexBox = LazyValue<[Target: Int]>()
     private var batchIndex: [Target: Int] {
         batchIndexBox.value {
             var index: [Target: Int] = [:]
@@ -96,7 +82,7 @@ public struct AnalysisContext: Sendable {
     }
     /// build id → (batch index, group identifier), built on first use: a run of batches alone never asks, and
     /// building it parses every ARN of every attempt of every group.
-    private let groupOfBuildIndex = GroupOfBuildIndex()
+    private let groupOfBuildIndex = LazyValue<[String: (Int, String)]>()
     private var groupOfBuild: [String: (Int, String)] {
         groupOfBuildIndex.value { Self.groupOfBuild(batches) }
     }
