@@ -87,6 +87,10 @@ struct AWSFastReaderTests {
             #"{"builds": [{"id": "a\u00e9\ud83d\ude00\"\\\/\b\f\n\r\t", "projectName": "\ud800", "initiator": "\udc00x", "arn": "\u0000"}]}"#,
             #"{"builds": [{"id": "\ud800\u0041", "projectName": "\uD83D\uDE00", "arn": "\q", "initiator": "\u12"}]}"#,
             "{\"builds\": [{\"id\": \"tab\there\", \"arn\": \"ok\"}]}",
+            // `\u` without four hex digits in a skipped string: JSONDecoder's scanner refuses the whole document
+            // (found by the `json` fuzzer: the fast reader skipped the element instead).
+            #"{"builds": [{"id": "p:1", "x": "a\und"}]}"#, #"{"builds": [{"id": 1, "arn": "\u12"}, {"id": "p:2"}]}"#,
+            #"{"unknown": "\uZZZZ", "builds": [{"id": "p:1"}]}"#, #"{"builds": [{"id": "p:1", "x": "\u00e9\q"}]}"#,
             // Wrong types at the top level, and responses with nothing to analyze.
             #"{"builds": null}"#, #"{"builds": {}}"#, #"{"build": []}"#, #"{"buildBatch": "x"}"#, #"{"stageStates": 1}"#,
             #"{"ids": ["a"]}"#, #"{"pipelineExecutionId": "x"}"#, #"{"pipelineExecutionId": "x", "pipelineExecutionId": "y"}"#,

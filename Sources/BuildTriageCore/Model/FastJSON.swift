@@ -272,8 +272,9 @@ package struct FastJSONCursor {
 
     // MARK: Strings
 
-    /// Skips a string JSONDecoder does not decode. Its content is not checked (JSONDecoder does not check it either:
-    /// bad escapes and bytes that are not UTF-8 pass), but raw control characters are left to JSONDecoder.
+    /// Skips a string JSONDecoder does not decode. Its content is mostly not checked (JSONDecoder does not check it
+    /// either: bad escapes and bytes that are not UTF-8 pass), but JSONDecoder's scanner refuses the whole document
+    /// for a `\u` without four hex digits, and raw control characters are left to it too.
     private mutating func skipString() throws(Fallback) {
         position += 1
         while position < count {
@@ -285,7 +286,12 @@ package struct FastJSONCursor {
                 return
             }
             if byte == UInt8(ascii: "\\") {
-                position += 2
+                if position + 1 < count, bytes[position + 1] == UInt8(ascii: "u") {
+                    position += 2
+                    _ = try hex4()
+                } else {
+                    position += 2
+                }
                 continue
             }
             if byte < 0x20 { throw Fallback() }
