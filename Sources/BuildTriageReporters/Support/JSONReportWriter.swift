@@ -147,7 +147,7 @@ struct JSONReportWriter {
             let end = min(elements.count, start + piece * piecesPerRound)
             let pieces = (end - start + piece - 1) / piece
             let firstIsFirst = start == 0
-            let outputs = PieceBuffers(count: pieces)
+            let outputs = Slots<ByteBuffer>(count: pieces)
             let roundStart = start
             DispatchQueue.concurrentPerform(iterations: pieces) { index in
                 var writer = JSONReportWriter(chunkBytes: Int.max)
@@ -158,10 +158,10 @@ struct JSONReportWriter {
                     writer.next()
                     element(&writer, elements[position])
                 }
-                outputs.store(writer.buffer, at: index)
+                outputs[index] = writer.buffer
             }
             for index in 0..<pieces {
-                let written = outputs.buffer(at: index)
+                let written = outputs.take(index)
                 buffer.append(UnsafeBufferPointer(start: written.base, count: written.count))
             }
             emptyBits &= ~(1 << UInt64(depth - 1))
@@ -361,33 +361,6 @@ struct JSONReportWriter {
             w.member("start", entry.start)
             w.member("status", entry.status)
         }
-    }
-}
-
-/// The buffers of one round of `largeArray`, one per piece: each written by one iteration of
-/// `concurrentPerform` and read after it returns.
-private final class PieceBuffers: @unchecked Sendable {
-    private var buffers: UnsafeMutablePointer<ByteBuffer?>
-    private let count: Int
-
-    init(count: Int) {
-        self.count = count
-        buffers = .allocate(capacity: count)
-        buffers.initialize(repeating: nil, count: count)
-    }
-
-    deinit {
-        buffers.deinitialize(count: count)
-        buffers.deallocate()
-    }
-
-    func store(_ buffer: ByteBuffer, at index: Int) {
-        precondition(index >= 0 && index < count)
-        buffers[index] = buffer
-    }
-
-    func buffer(at index: Int) -> ByteBuffer {
-        buffers[index]!
     }
 }
 
