@@ -148,24 +148,34 @@ package struct FastJSONCursor {
     @discardableResult
     mutating func fields(_ names: FastJSONKeys, _ body: (inout FastJSONCursor, Int) throws(Fallback) -> Void) throws(Fallback) -> UInt64 {
         var seen: UInt64 = 0
+        try members { cursor, key, length throws(Fallback) in
+            if let index = names.index(of: key, length), seen & (1 << UInt64(index)) == 0 {
+                seen |= 1 << UInt64(index)
+                try body(&cursor, index)
+            } else {
+                try cursor.skipValue()
+            }
+        }
+        return seen
+    }
+
+    /// Walks the object at the cursor (which must be at `{`), calling `body` with each member's key bytes, the
+    /// cursor at its value; `body` must consume the value.
+    @inline(__always)
+    private mutating func members(_ body: (inout FastJSONCursor, UnsafePointer<UInt8>, Int) throws(Fallback) -> Void) throws(Fallback) {
         try open()
         skipWhitespace()
         if position < count, bytes[position] == UInt8(ascii: "}") {
             position += 1
             depth -= 1
-            return seen
+            return
         }
         while true {
             guard position < count, bytes[position] == UInt8(ascii: "\"") else { throw Fallback() }
             let (start, length) = try key()
             guard try peek() == UInt8(ascii: ":") else { throw Fallback() }
             position += 1
-            if let index = names.index(of: bytes + start, length), seen & (1 << UInt64(index)) == 0 {
-                seen |= 1 << UInt64(index)
-                try body(&self, index)
-            } else {
-                try skipValue()
-            }
+            try body(&self, bytes + start, length)
             let next = try peek()
             position += 1
             if next == UInt8(ascii: ",") {
@@ -175,7 +185,7 @@ package struct FastJSONCursor {
             }
             guard next == UInt8(ascii: "}") else { throw Fallback() }
             depth -= 1
-            return seen
+            return
         }
     }
 
@@ -618,33 +628,14 @@ package struct FastJSONCursor {
             return nil
         }
         var dictionary: [String: Value] = [:]
-        try open()
-        skipWhitespace()
-        if position < count, bytes[position] == UInt8(ascii: "}") {
-            position += 1
-            depth -= 1
-            return dictionary
-        }
-        while true {
-            guard position < count, bytes[position] == UInt8(ascii: "\"") else { throw Fallback() }
-            let (start, length) = try key()
+        try members { cursor, key, length throws(Fallback) in
             // Non-ASCII keys: canonical equivalence may merge two of them.
-            for offset in 0..<length where bytes[start + offset] >= 0x80 { throw Fallback() }
-            guard try peek() == UInt8(ascii: ":") else { throw Fallback() }
-            position += 1
-            guard let value = try read(&self) else { throw Fallback() }
-            let name = String(decoding: UnsafeBufferPointer(start: bytes + start, count: length), as: UTF8.self)
+            for offset in 0..<length where key[offset] >= 0x80 { throw Fallback() }
+            guard let value = try read(&cursor) else { throw Fallback() }
+            let name = String(decoding: UnsafeBufferPointer(start: key, count: length), as: UTF8.self)
             guard dictionary.updateValue(value, forKey: name) == nil else { throw Fallback() }
-            let next = try peek()
-            position += 1
-            if next == UInt8(ascii: ",") {
-                guard try peek() == UInt8(ascii: "\"") else { throw Fallback() }
-                continue
-            }
-            guard next == UInt8(ascii: "}") else { throw Fallback() }
-            depth -= 1
-            return dictionary
         }
+        return dictionary
     }
 
     mutating func stringDictionary() throws(Fallback) -> [String: String]? {
