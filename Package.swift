@@ -64,16 +64,18 @@ let package = Package(
             // another name already holds (swiftlang/swift-package-manager#8831), so the plugin builds the
             // `buildtriage` product itself.
         ),
+        // Helpers shared by the test targets (scratch directories, scripts, the built executable).
+        .target(name: "BuildTriageTestSupport", path: "Tests/BuildTriageTestSupport", swiftSettings: strict),
         .testTarget(name: "BuildTriageCoreTests", dependencies: ["BuildTriageCore"], swiftSettings: strict),
-        .testTarget(name: "BuildTriageIngestTests", dependencies: ["BuildTriageIngest"], swiftSettings: strict),
+        .testTarget(name: "BuildTriageIngestTests", dependencies: ["BuildTriageIngest", "BuildTriageTestSupport"], swiftSettings: strict),
         // Depends on the CLI too: `retry --execute` is tested end to end against the aws stub.
-        .testTarget(name: "BuildTriageRetryTests", dependencies: ["BuildTriageRetry", "BuildTriageCLI"], swiftSettings: strict),
+        .testTarget(name: "BuildTriageRetryTests", dependencies: ["BuildTriageRetry", "BuildTriageCLI", "BuildTriageTestSupport"], swiftSettings: strict),
         .testTarget(name: "BuildTriageAnalyzersTests", dependencies: ["BuildTriageAnalyzers", "BuildTriageIngest"], swiftSettings: strict),
         .testTarget(
             name: "BuildTriageReportersTests", dependencies: ["BuildTriageReporters", "BuildTriageKit"], exclude: ["Goldens"],
             swiftSettings: strict),
-        .testTarget(name: "BuildTriageKitTests", dependencies: ["BuildTriageKit", "BuildTriageIngest"], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["BuildTriageCLI", "BuildTriageKit"], swiftSettings: strict),
+        .testTarget(name: "BuildTriageKitTests", dependencies: ["BuildTriageKit", "BuildTriageIngest", "BuildTriageTestSupport"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["BuildTriageCLI", "BuildTriageKit", "BuildTriageTestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -61,27 +61,6 @@ enum Attack {
     }
 }
 
-/// A fresh directory under the system temporary directory; removed by `cleanUp()`.
-struct ScratchDirectory {
-    let url: URL
-
-    init(_ label: String) throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("buildtriage-\(label)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func cleanUp() { try? FileManager.default.removeItem(at: url) }
-
-    @discardableResult
-    func write(_ bytes: some Sequence<UInt8>, to name: String) throws -> String {
-        let file = url.appendingPathComponent(name)
-        try Data(bytes).write(to: file)
-        return file.path
-    }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-}
-
 /// A TCP listener on 127.0.0.1 (an ephemeral port) that never answers: tells whether anything tried to connect.
 final class LocalListener {
     let port: UInt16

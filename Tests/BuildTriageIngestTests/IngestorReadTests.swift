@@ -1,4 +1,5 @@
 import BuildTriageCore
+import BuildTriageTestSupport
 import Foundation
 import Testing
 

@@ -1,6 +1,7 @@
 import BuildTriageKit
 import Foundation
 import Testing
+import BuildTriageTestSupport
 
 /// Hostile values that come from INPUT FILES (a CodeBuild response, a JUnit report, a build log and a file name),
 /// through `Triage.run` into every sink: shell lines, `--cli-input-json` files and their names, Markdown, HTML,
@@ -11,14 +12,14 @@ struct InjectionEndToEndTests {
     /// Runs the pipeline over hostile inputs in a fresh directory; `MARK` in them is a path that must never be
     /// created.
     struct Run {
-        let scratch: Scratch
+        let scratch: ScratchDirectory
         let mark: String
         let buildID: String
         let report: TriageReport
         let outputs: [OutputFormat: String]
 
         init() throws {
-            scratch = try Scratch("injection")
+            scratch = try ScratchDirectory("injection")
             mark = scratch.url.appendingPathComponent("pwned").path
             // A valid build id (no white space; no `<`/`>`, which would make it a placeholder and block the retry)
             // full of syntax for every sink. `<script>` comes in through the messages, test names and a file name.
@@ -190,7 +191,7 @@ struct FakeAWS {
     let directory: URL
     let log: URL
 
-    init(in scratch: Scratch) throws {
+    init(in scratch: ScratchDirectory) throws {
         directory = scratch.url.appendingPathComponent("fake-bin-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         log = directory.appendingPathComponent("argv.log")

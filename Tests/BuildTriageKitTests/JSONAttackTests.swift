@@ -2,6 +2,7 @@ import BuildTriageIngest
 import BuildTriageKit
 import Foundation
 import Testing
+import BuildTriageTestSupport
 
 /// Hostile and broken JSON: each ends with a diagnostic or a sane result, in bounded time and memory, through
 /// the reader and through the whole pipeline and every reporter.
@@ -9,7 +10,7 @@ import Testing
 struct JSONAttackTests {
     /// Reads `data` as the file `name` through the whole pipeline and every reporter.
     private func pipeline(_ data: Data, name: String = "input.json") throws -> (TriageReport, [OutputFormat: String]) {
-        let scratch = try Scratch("json-attack")
+        let scratch = try ScratchDirectory("json-attack")
         defer { scratch.cleanUp() }
         let path = try scratch.write(data, to: name)
         let report = Triage.run(paths: [path])
@@ -124,7 +125,7 @@ struct JSONAttackTests {
 
     @Test("a 1 GiB JSON file (sparse) is refused by its size, without being read")
     func oneGigabyte() throws {
-        let scratch = try Scratch("sparse")
+        let scratch = try ScratchDirectory("sparse")
         defer { scratch.cleanUp() }
         let path = scratch.url.appendingPathComponent("huge.json").path
         // `{"builds": ["` then a hole: the file claims 1 GiB and holds 13 bytes.

@@ -1,5 +1,6 @@
 import BuildTriageKit
 import Foundation
+import BuildTriageTestSupport
 
 /// Where the package's `Samples/` and `../shared/corpus` are.
 enum Place {
@@ -10,28 +11,6 @@ enum Place {
 
     static func sample(_ path: String) throws -> Data {
         try Data(contentsOf: samples.appendingPathComponent(path))
-    }
-}
-
-/// A fresh directory under the system temporary directory; removed by `cleanUp()`.
-struct Scratch {
-    let url: URL
-
-    init(_ label: String) throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("buildtriage-\(label)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func cleanUp() { try? FileManager.default.removeItem(at: url) }
-
-    var path: String { url.path }
-
-    @discardableResult
-    func write(_ data: Data, to name: String) throws -> String {
-        let file = url.appendingPathComponent(name)
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try data.write(to: file)
-        return file.path
     }
 }
 
@@ -127,14 +106,3 @@ enum JSONTree {
     }
 }
 
-/// Writes an executable script from a child `sh`, so that this process never holds it open for writing: tests
-/// run in parallel, and a process another test spawns at that moment would inherit the descriptor and make
-/// every exec of the script fail with "Text file busy" (ETXTBSY) while it lives.
-func writeExecutable(_ text: String, to path: String) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", "printf '%s' \"$1\" > \"$2\" && chmod 755 \"$2\"", "sh", text, path]
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw POSIXError(.EIO) }
-}

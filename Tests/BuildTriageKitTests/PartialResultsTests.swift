@@ -1,6 +1,7 @@
 import BuildTriageKit
 import Foundation
 import Testing
+import BuildTriageTestSupport
 
 /// A run over many inputs where some are broken: the broken ones become diagnostics naming their path, and
 /// they change nothing in what the good ones yield.
@@ -18,7 +19,7 @@ struct PartialResultsTests {
 
     @Test("1,000 inputs, 10% broken: the good ones yield exactly what they yield alone; exit code 4")
     func thousandInputs() throws {
-        let scratch = try Scratch("partial")
+        let scratch = try ScratchDirectory("partial")
         defer { scratch.cleanUp() }
         let sources = try Self.templates.map { (text: String(decoding: try Place.sample($0.file), as: UTF8.self), id: $0.id, ext: $0.ext) }
         var good: [String] = []

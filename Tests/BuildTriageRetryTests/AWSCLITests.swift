@@ -2,6 +2,7 @@ import BuildTriageCore
 import BuildTriageRetry
 import Foundation
 import Testing
+import BuildTriageTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -20,7 +21,7 @@ private let stubScript =
 
 /// The loopback AWS stub, one per test, stopped by `stop()`.
 final class AWSStub {
-    let directory: TemporaryDirectory
+    let directory: ScratchDirectory
     let process = Process()
     let logPath: String
     let port: Int
@@ -28,7 +29,7 @@ final class AWSStub {
     init(responses: String? = nil) throws {
         let python = try #require(Shell.which("python3"), "python3 not found on PATH (needed by the aws stub)")
         try #require(FileManager.default.fileExists(atPath: stubScript), "aws stub not found at \(stubScript)")
-        directory = try TemporaryDirectory("stub")
+        directory = try ScratchDirectory("stub")
         logPath = directory.url.appendingPathComponent("requests.jsonl").path
         let portFile = directory.url.appendingPathComponent("port").path
         var arguments = [stubScript, "--port", "0", "--log", logPath, "--port-file", portFile, "--idle-timeout", "60", "--max-requests", "50"]
@@ -211,7 +212,7 @@ struct AWSCLITests {
 struct RetryExecutorTests {
     @Test("executor: a time limit kills a CLI that hangs")
     func timeout() throws {
-        let directory = try TemporaryDirectory("hang")
+        let directory = try ScratchDirectory("hang")
         defer { directory.cleanUp() }
         let script = try directory.write("#!/bin/sh\nexec sleep 30\n", to: "aws", executable: true)
         let command = try RetryCommandBuilder.command(for: .build("proj:x"), options: RetryOptions()).get()
@@ -237,8 +238,8 @@ struct RetryExecutorTests {
 
     @Test("findAWS takes the first executable regular file named aws")
     func findAWS() throws {
-        let first = try TemporaryDirectory("path1")
-        let second = try TemporaryDirectory("path2")
+        let first = try ScratchDirectory("path1")
+        let second = try ScratchDirectory("path2")
         defer {
             first.cleanUp()
             second.cleanUp()

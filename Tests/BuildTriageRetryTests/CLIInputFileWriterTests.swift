@@ -2,6 +2,7 @@ import BuildTriageCore
 import BuildTriageRetry
 import Foundation
 import Testing
+import BuildTriageTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -58,7 +59,7 @@ struct CLIInputFileWriterTests {
 
     @Test("writes sorted-key JSON with a final newline inside the directory, creating it")
     func writes() throws {
-        let base = try TemporaryDirectory("writer")
+        let base = try ScratchDirectory("writer")
         defer { base.cleanUp() }
         let directory = base.url.appendingPathComponent("nested/out")
         let commands = try [
@@ -85,7 +86,7 @@ struct CLIInputFileWriterTests {
 
     @Test("a symbolic link at the destination is refused, and its target is untouched")
     func symlinkRefused() throws {
-        let base = try TemporaryDirectory("writer")
+        let base = try ScratchDirectory("writer")
         defer { base.cleanUp() }
         let outside = try base.write("precious\n", to: "outside.txt")
         let directory = base.url.appendingPathComponent("out")
@@ -108,7 +109,7 @@ struct CLIInputFileWriterTests {
 
     @Test("a hard link to an outside file is replaced, never written through")
     func hardLink() throws {
-        let base = try TemporaryDirectory("writer")
+        let base = try ScratchDirectory("writer")
         defer { base.cleanUp() }
         let outside = try base.write("precious\n", to: "outside.txt")
         let directory = base.url.appendingPathComponent("out")
@@ -123,7 +124,7 @@ struct CLIInputFileWriterTests {
 
     @Test("a FIFO or a directory at the destination is refused without blocking")
     func nonRegular() throws {
-        let base = try TemporaryDirectory("writer")
+        let base = try ScratchDirectory("writer")
         defer { base.cleanUp() }
         let command = try RetryCommandBuilder.command(for: .build("proj:x"), options: RetryOptions()).get()
         let path = base.url.appendingPathComponent(CLIInputFileWriter.fileName(for: command.target)).path
@@ -139,7 +140,7 @@ struct CLIInputFileWriterTests {
 
     @Test("the directory may itself be a symbolic link: files land in its resolved target")
     func directoryLink() throws {
-        let base = try TemporaryDirectory("writer")
+        let base = try ScratchDirectory("writer")
         defer { base.cleanUp() }
         let real = base.url.appendingPathComponent("real")
         try FileManager.default.createDirectory(at: real, withIntermediateDirectories: true)
@@ -153,7 +154,7 @@ struct CLIInputFileWriterTests {
 
     @Test("a file in place of the directory is an error")
     func notADirectory() throws {
-        let base = try TemporaryDirectory("writer")
+        let base = try ScratchDirectory("writer")
         defer { base.cleanUp() }
         let file = try base.write("x", to: "file")
         let command = try RetryCommandBuilder.command(for: .batch("proj:b"), options: RetryOptions()).get()

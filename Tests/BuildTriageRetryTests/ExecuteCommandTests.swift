@@ -1,6 +1,7 @@
 import BuildTriageRetry
 import Foundation
 import Testing
+import BuildTriageTestSupport
 
 /// `buildtriage retry --execute` end to end: the built binary analyzes a sample, runs the real aws CLI against
 /// the loopback stub with canned answers, and prints each result with its meaning; the exit code says whether
@@ -11,15 +12,7 @@ struct ExecuteCommandTests {
         .deletingLastPathComponent().appendingPathComponent("Samples")
 
     /// The `buildtriage` executable built beside the test bundle.
-    static var binary: String {
-        var directory = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("buildtriage")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
-            directory = directory.deletingLastPathComponent()
-        }
-        return samples.deletingLastPathComponent().appendingPathComponent(".build/debug/buildtriage").path
-    }
+    static var binary: String { builtExecutable.path }
 
     struct Run {
         var status: Int32?
@@ -153,7 +146,7 @@ struct RetryCommandLineTests {
     }
 
     @Test func cliInputJsonFilesAreWrittenInsideTheDirectory() throws {
-        let directory = try TemporaryDirectory("cli-input")
+        let directory = try ScratchDirectory("cli-input")
         defer { directory.cleanUp() }
         let target = directory.url.appendingPathComponent("retries")
         let result = Self.run(["retry", Self.input("pipeline-stage-joined-build"), Self.input("infrastructure-fault-build"), "--write-cli-input-json", target.path])

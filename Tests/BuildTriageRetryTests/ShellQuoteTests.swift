@@ -1,6 +1,7 @@
 import BuildTriageRetry
 import Foundation
 import Testing
+import BuildTriageTestSupport
 
 /// Strings a shell would love to interpret.
 let hostileStrings: [String] = [
@@ -30,7 +31,7 @@ struct ShellQuoteTests {
     @Test("sh parses every quoted line back into exactly the same argv", arguments: ["/bin/sh", "/bin/bash", "/usr/bin/dash"])
     func roundTrip(shell: String) throws {
         try #require(FileManager.default.isExecutableFile(atPath: shell), "\(shell) is missing")
-        let directory = try TemporaryDirectory("quote")
+        let directory = try ScratchDirectory("quote")
         defer { directory.cleanUp() }
         let line = ShellQuote.line(["printf", "%s\\0"] + hostileStrings)
         let result = Shell.run(line, shell: shell, environment: ["PATH": "/usr/bin:/bin", "HOME": directory.path], directory: directory.url)

@@ -1,35 +1,13 @@
 import BuildTriageRetry
 import Foundation
 import Testing
+import BuildTriageTestSupport
 
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-
-/// A fresh directory under the system temporary directory, removed by `cleanUp()`.
-struct TemporaryDirectory {
-    let url: URL
-    var path: String { url.path }
-
-    init(_ label: String = "retry") throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("buildtriage-\(label)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func cleanUp() { try? FileManager.default.removeItem(at: url) }
-
-    func write(_ text: String, to name: String, executable: Bool = false) throws -> String {
-        let path = url.appendingPathComponent(name).path
-        if executable {
-            try writeExecutable(text, to: path)
-        } else {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        }
-        return path
-    }
-}
 
 enum Shell {
     /// Runs `sh -c line` (no stdin, time-limited) with `environment` (nil = inherited).
@@ -60,11 +38,11 @@ enum Shell {
 
 /// A fake `aws` that records its arguments, NUL-terminated, in `$ARGV_LOG`.
 struct FakeAWS {
-    let directory: TemporaryDirectory
+    let directory: ScratchDirectory
     let logPath: String
 
     init() throws {
-        directory = try TemporaryDirectory("fake-aws")
+        directory = try ScratchDirectory("fake-aws")
         logPath = directory.url.appendingPathComponent("argv.log").path
         _ = try directory.write(
             "#!/bin/sh\n: > \"$ARGV_LOG\"\nfor a in \"$@\"; do printf '%s\\0' \"$a\" >> \"$ARGV_LOG\"; done\n",
@@ -102,14 +80,3 @@ func launchWithCleanSignalMask(_ process: Process) throws {
     if let error = state.error { throw error }
 }
 
-/// Writes an executable script from a child `sh`, so that this process never holds it open for writing: tests
-/// run in parallel, and a process another test spawns at that moment would inherit the descriptor and make
-/// every exec of the script fail with "Text file busy" (ETXTBSY) while it lives.
-func writeExecutable(_ text: String, to path: String) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", "printf '%s' \"$1\" > \"$2\" && chmod 755 \"$2\"", "sh", text, path]
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw POSIXError(.EIO) }
-}

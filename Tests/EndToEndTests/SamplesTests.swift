@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import BuildTriageTestSupport
 
 /// Runs the built `buildtriage` binary on every `Samples/<case>/input` and compares its JSON report with
 /// `Samples/<case>/expected.json` (structurally), its exit code with `expected-exit-code`, and its other
@@ -7,7 +8,7 @@ import Testing
 /// `expected.html`. `UPDATE_GOLDENS=1 swift test` rewrites the expectations instead (and says so); nothing
 /// else ever does.
 @Suite struct SamplesTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = BuildTriageTestSupport.packageRoot
     static let samples = packageRoot.appendingPathComponent("Samples")
 
     static var cases: [String] {
@@ -124,16 +125,7 @@ enum Binary {
         var stderr: Data
     }
 
-    static var url: URL {
-        // Swift Testing runs inside the build products directory's test bundle; the executable sits beside it.
-        var directory = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("buildtriage")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return SamplesTests.packageRoot.appendingPathComponent(".build/debug/buildtriage")
-    }
+    static var url: URL { builtExecutable }
 
     /// Runs `executable` (the CLI unless told) with `NO_COLOR=1`, `environment` added and `removing` unset.
     static func run(

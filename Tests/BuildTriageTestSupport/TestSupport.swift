@@ -1,0 +1,70 @@
+public import Foundation
+
+// What several test targets need alike: scratch directories, executable scripts, and the built `buildtriage`.
+
+/// The package's root directory (this file is `Tests/BuildTriageTestSupport/TestSupport.swift`).
+public let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+/// The `buildtriage` executable built beside the test bundle (Swift Testing runs inside the build products
+/// directory), else `.build/debug/buildtriage`.
+public var builtExecutable: URL {
+    var directory = Bundle.main.bundleURL
+    for _ in 0..<4 {
+        let candidate = directory.appendingPathComponent("buildtriage")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        directory = directory.deletingLastPathComponent()
+    }
+    return packageRoot.appendingPathComponent(".build/debug/buildtriage")
+}
+
+/// A fresh directory under the system temporary directory, removed by `cleanUp()`.
+public struct ScratchDirectory: Sendable {
+    public let url: URL
+    public var path: String { url.path }
+
+    public init(_ label: String = "test") throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("buildtriage-\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    public func cleanUp() { try? FileManager.default.removeItem(at: url) }
+
+    /// The path of `name` inside the directory.
+    public func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    /// Writes `data` to `name` (intermediate directories created) and returns its path.
+    @discardableResult
+    public func write(_ data: Data, to name: String) throws -> String {
+        let file = url.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: file)
+        return file.path
+    }
+
+    @discardableResult
+    public func write(_ bytes: some Sequence<UInt8>, to name: String) throws -> String {
+        try write(Data(bytes), to: name)
+    }
+
+    /// Writes `text` to `name`, as an executable script when asked (see `writeExecutable`), and returns its path.
+    @discardableResult
+    public func write(_ text: String, to name: String, executable: Bool = false) throws -> String {
+        guard executable else { return try write(Data(text.utf8), to: name) }
+        let path = path(name)
+        try writeExecutable(text, to: path)
+        return path
+    }
+}
+
+/// Writes an executable script from a child `sh`, so that this process never holds it open for writing: tests
+/// run in parallel, and a process another test spawns at that moment would inherit the descriptor and make
+/// every exec of the script fail with "Text file busy" (ETXTBSY) while it lives.
+public func writeExecutable(_ text: String, to path: String) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", "printf '%s' \"$1\" > \"$2\" && chmod 755 \"$2\"", "sh", text, path]
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw POSIXError(.EIO) }
+}
