@@ -1,9 +1,9 @@
 import BuildTriageCore
+import BuildTriageTestSupport
 import Foundation
 import Testing
 
 @testable import BuildTriageIngest
-import BuildTriageTestSupport
 
 /// Hostile and broken XML: each ends with a diagnostic or a correct partial result, in bounded time, without
 /// touching the network or any file but the input. Read through `Ingestor.read(path:)` (what the CLI does: the

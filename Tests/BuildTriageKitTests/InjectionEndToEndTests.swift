@@ -1,7 +1,7 @@
 import BuildTriageKit
+import BuildTriageTestSupport
 import Foundation
 import Testing
-import BuildTriageTestSupport
 
 /// Hostile values that come from INPUT FILES (a CodeBuild response, a JUnit report, a build log and a file name),
 /// through `Triage.run` into every sink: shell lines, `--cli-input-json` files and their names, Markdown, HTML,

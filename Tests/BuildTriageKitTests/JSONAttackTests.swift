@@ -1,8 +1,8 @@
 import BuildTriageIngest
 import BuildTriageKit
+import BuildTriageTestSupport
 import Foundation
 import Testing
-import BuildTriageTestSupport
 
 /// Hostile and broken JSON: each ends with a diagnostic or a sane result, in bounded time and memory, through
 /// the reader and through the whole pipeline and every reporter.

@@ -1,11 +1,10 @@
 import BuildTriageKit
-import Foundation
 import BuildTriageTestSupport
+import Foundation
 
 /// Where the package's `Samples/` and `../shared/corpus` are.
 enum Place {
-    static let packageRoot = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = BuildTriageTestSupport.packageRoot.resolvingSymlinksInPath()
     static let samples = packageRoot.appendingPathComponent("Samples")
     static let corpus = packageRoot.appendingPathComponent("../shared/corpus").standardizedFileURL
 

@@ -1,7 +1,7 @@
 import BuildTriageKit
+import BuildTriageTestSupport
 import Foundation
 import Testing
-import BuildTriageTestSupport
 
 /// A run over many inputs where some are broken: the broken ones become diagnostics naming their path, and
 /// they change nothing in what the good ones yield.

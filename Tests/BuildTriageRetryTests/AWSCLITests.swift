@@ -1,8 +1,8 @@
 import BuildTriageCore
 import BuildTriageRetry
+import BuildTriageTestSupport
 import Foundation
 import Testing
-import BuildTriageTestSupport
 
 #if canImport(Glibc)
     import Glibc

@@ -1,7 +1,7 @@
 import BuildTriageRetry
+import BuildTriageTestSupport
 import Foundation
 import Testing
-import BuildTriageTestSupport
 
 /// `buildtriage retry --execute` end to end: the built binary analyzes a sample, runs the real aws CLI against
 /// the loopback stub with canned answers, and prints each result with its meaning; the exit code says whether

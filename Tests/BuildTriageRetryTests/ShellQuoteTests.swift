@@ -1,7 +1,7 @@
 import BuildTriageRetry
+import BuildTriageTestSupport
 import Foundation
 import Testing
-import BuildTriageTestSupport
 
 /// Strings a shell would love to interpret.
 let hostileStrings: [String] = [

@@ -1,7 +1,7 @@
 import BuildTriageRetry
+import BuildTriageTestSupport
 import Foundation
 import Testing
-import BuildTriageTestSupport
 
 #if canImport(Glibc)
     import Glibc

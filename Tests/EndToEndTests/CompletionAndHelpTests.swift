@@ -1,7 +1,6 @@
 import BuildTriageKit
 import Foundation
 import Testing
-import BuildTriageTestSupport
 
 /// Shell completions and the help text the manual page is generated from, as a user gets them.
 @Suite struct CompletionAndHelpTests {

@@ -1,6 +1,6 @@
+import BuildTriageTestSupport
 import Foundation
 import Testing
-import BuildTriageTestSupport
 
 /// Runs the built `buildtriage` binary on every `Samples/<case>/input` and compares its JSON report with
 /// `Samples/<case>/expected.json` (structurally), its exit code with `expected-exit-code`, and its other
