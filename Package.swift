@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "BuildTriageRetryTests", dependencies: ["BuildTriageRetry", "BuildTriageCLI", "BuildTriageTestSupport"], swiftSettings: strict),
         .testTarget(name: "BuildTriageAnalyzersTests", dependencies: ["BuildTriageAnalyzers", "BuildTriageIngest"], swiftSettings: strict),
         .testTarget(
-            name: "BuildTriageReportersTests", dependencies: ["BuildTriageReporters", "BuildTriageKit"], exclude: ["Goldens"],
+            name: "BuildTriageReportersTests", dependencies: ["BuildTriageReporters", "BuildTriageKit", "BuildTriageTestSupport"], exclude: ["Goldens"],
             swiftSettings: strict),
         .testTarget(name: "BuildTriageKitTests", dependencies: ["BuildTriageKit", "BuildTriageIngest", "BuildTriageTestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["BuildTriageCLI", "BuildTriageKit", "BuildTriageTestSupport"], swiftSettings: strict),

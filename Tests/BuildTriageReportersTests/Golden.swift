@@ -1,3 +1,4 @@
+import BuildTriageTestSupport
 import Foundation
 import Testing
 
@@ -30,18 +31,6 @@ enum Golden {
         } else if actual != expected {
             Issue.record("output differs from golden \(name) (UPDATE_GOLDENS=1 to re-record):\n\(firstDifference(actual, expected))", sourceLocation: sourceLocation)
         }
-    }
-
-    /// The first line that differs, for the failure message.
-    static func firstDifference(_ actual: String, _ expected: String) -> String {
-        let actualLines = actual.split(separator: "\n", omittingEmptySubsequences: false)
-        let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
-        for index in 0..<max(actualLines.count, expectedLines.count) {
-            let left = index < actualLines.count ? String(actualLines[index]) : "<end>"
-            let right = index < expectedLines.count ? String(expectedLines[index]) : "<end>"
-            if left != right { return "line \(index + 1):\n  actual:   \(left)\n  expected: \(right)" }
-        }
-        return "(no line differs)"
     }
 }
 

@@ -68,3 +68,15 @@ public func writeExecutable(_ text: String, to path: String) throws {
     process.waitUntilExit()
     guard process.terminationStatus == 0 else { throw POSIXError(.EIO) }
 }
+
+/// The first line where `actual` and `expected` differ, for a golden file's failure message.
+public func firstDifference(_ actual: String, _ expected: String) -> String {
+    let actualLines = actual.split(separator: "\n", omittingEmptySubsequences: false)
+    let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
+    for index in 0..<max(actualLines.count, expectedLines.count) {
+        let left = index < actualLines.count ? String(actualLines[index]) : "<end>"
+        let right = index < expectedLines.count ? String(expectedLines[index]) : "<end>"
+        if left != right { return "line \(index + 1):\n  actual:   \(left)\n  expected: \(right)" }
+    }
+    return "(no line differs)"
+}

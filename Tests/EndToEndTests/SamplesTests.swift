@@ -82,7 +82,7 @@ import Testing
                 continue
             }
             if run.stdout != expected {
-                let difference = Self.firstDifference(String(decoding: run.stdout, as: UTF8.self), String(decoding: expected, as: UTF8.self))
+                let difference = firstDifference(String(decoding: run.stdout, as: UTF8.self), String(decoding: expected, as: UTF8.self))
                 Issue.record("\(name): --format \(format) differs from \(file) (UPDATE_GOLDENS=1 to re-record):\n\(difference)")
             }
         }
@@ -102,18 +102,6 @@ import Testing
                 #expect(!text.contains("\u{1B}"), "\(name)/\(file) holds an escape sequence")
             }
         }
-    }
-
-    /// The first line that differs, for the failure message.
-    static func firstDifference(_ actual: String, _ expected: String) -> String {
-        let actualLines = actual.split(separator: "\n", omittingEmptySubsequences: false)
-        let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
-        for index in 0..<max(actualLines.count, expectedLines.count) {
-            let left = index < actualLines.count ? String(actualLines[index]) : "<end>"
-            let right = index < expectedLines.count ? String(expectedLines[index]) : "<end>"
-            if left != right { return "line \(index + 1):\n  actual:   \(left)\n  expected: \(right)" }
-        }
-        return "(no line differs)"
     }
 }
 
