@@ -463,20 +463,6 @@ struct JUnitReaderTests {
 
     // MARK: Entities
 
-    private static let laughs = """
-        <!DOCTYPE testsuite [
-          <!ENTITY lol "lol">
-          <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
-          <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
-          <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
-          <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
-          <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
-          <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
-          <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
-          <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
-          <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
-        ]>
-        """
 
     @Test(arguments: [
         "<testsuite><testcase name=\"t\"><failure>&lol9;</failure></testcase></testsuite>",
@@ -488,7 +474,7 @@ struct JUnitReaderTests {
         let start = clock.now
         let outcome: String
         do {
-            outcome = everything(try read(Self.laughs + body))
+            outcome = everything(try read(Attack.laughsDTD + body))
         } catch {
             outcome = error.description
         }

@@ -10,20 +10,7 @@ import Testing
 /// sniffer, then libxml2 streaming from disk) unless the test is about the reader alone.
 @Suite("XML attacks")
 struct XMLAttackTests {
-    private static let laughs = """
-        <?xml version="1.0"?>
-        <!DOCTYPE testsuite [
-          <!ENTITY lol "lol">
-          <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
-          <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
-          <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
-          <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
-          <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
-          <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
-          <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
-          <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
-          <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
-        ]>
+    private static let laughs = "<?xml version=\"1.0\"?>\n" + Attack.laughsDTD + """
         <testsuite name="&lol9;"><testcase name="&lol9;" classname="c"><failure message="&lol9;">&lol9;&lol9;</failure></testcase>
         <testcase name="ok" classname="c"/></testsuite>
         """
