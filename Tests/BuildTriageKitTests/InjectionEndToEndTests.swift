@@ -140,18 +140,8 @@ struct InjectionEndToEndTests {
         let run = try Run()
         defer { run.scratch.cleanUp() }
         let markdown = try #require(run.outputs[.markdown])
-        var outside: [Substring] = []
-        var fence: Substring?
-        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
-            if let open = fence {
-                if line == open { fence = nil }
-            } else if line.hasPrefix("```") {
-                fence = line.prefix { $0 == "`" }
-            } else {
-                outside.append(line)
-            }
-        }
-        #expect(fence == nil, "a fence was left open")
+        let (outside, _, unclosed) = markdownFences(markdown)
+        #expect(!unclosed, "a fence was left open")
         let text = outside.joined(separator: "\n")
         #expect(!text.contains("]("))
         #expect(!text.contains("<script") && !text.contains("<img"))

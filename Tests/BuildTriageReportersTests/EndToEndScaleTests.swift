@@ -27,7 +27,7 @@ struct EndToEndScaleTests {
                     xml += "<failure type=\"java.net.ConnectException\" message=\"Connection refused: db.internal:5432\">"
                     xml += "java.net.ConnectException: Connection refused: db.internal:5432\n\tat com.example.Db.connect(Db.java:42)</failure>"
                 } else {
-                    let word = letters(index)
+                    let word = Fixtures.letters(index)
                     xml += "<failure type=\"AssertionError\" message=\"expected state \(word) but the service answered \(word)x\">"
                     xml += "AssertionError: expected state \(word)\n\tat com.example.suite\(suite).Test.case\(index)(Test.java:\(index % 900 + 10))</failure>"
                 }
@@ -38,17 +38,6 @@ struct EndToEndScaleTests {
         xml += "</testsuites>\n"
         try Data(xml.utf8).write(to: directory.appendingPathComponent("TEST-huge.xml"))
         return directory
-    }
-
-    /// Base-26 letters (no digits, so normalization keeps the messages apart).
-    static func letters(_ number: Int) -> String {
-        var value = number
-        var result = ""
-        repeat {
-            result = String(UnicodeScalar(UInt8(97 + value % 26))) + result
-            value /= 26
-        } while value > 0
-        return result
     }
 
     @Test func twentyThousandFailuresStayWithinEveryLimit() throws {

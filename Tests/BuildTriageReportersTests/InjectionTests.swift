@@ -1,4 +1,5 @@
 import BuildTriageCore
+import BuildTriageTestSupport
 import Foundation
 import Testing
 
@@ -28,19 +29,8 @@ struct InjectionTests {
     @Test func markdownCannotLinkOrOpenTags() throws {
         let markdown = MarkdownReporter().render(report, options: RenderOptions())
         // Fenced code is literal; check everything outside it.
-        var outside: [Substring] = []
-        var code: [Substring] = []
-        var fence: Substring?
-        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
-            if let open = fence {
-                if line == open { fence = nil } else { code.append(line) }
-            } else if line.hasPrefix("```") {
-                fence = line.prefix { $0 == "`" }
-            } else {
-                outside.append(line)
-            }
-        }
-        #expect(fence == nil, "a fence was left open")
+        let (outside, code, unclosed) = markdownFences(markdown)
+        #expect(!unclosed, "a fence was left open")
         let text = outside.joined(separator: "\n")
         #expect(!text.contains("](javascript:"))
         #expect(!text.contains("]("))

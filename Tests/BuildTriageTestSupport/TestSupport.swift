@@ -80,3 +80,21 @@ public func firstDifference(_ actual: String, _ expected: String) -> String {
     }
     return "(no line differs)"
 }
+
+/// Markdown cut at its code fences (a line opening with a run of backticks, closed by the same run): the lines
+/// outside any fence, the lines inside, and whether a fence was left open.
+public func markdownFences(_ markdown: String) -> (outside: [Substring], code: [Substring], unclosed: Bool) {
+    var outside: [Substring] = []
+    var code: [Substring] = []
+    var fence: Substring?
+    for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+        if let open = fence {
+            if line == open { fence = nil } else { code.append(line) }
+        } else if line.hasPrefix("```") {
+            fence = line.prefix { $0 == "`" }
+        } else {
+            outside.append(line)
+        }
+    }
+    return (outside, code, fence != nil)
+}
