@@ -7,7 +7,7 @@
 #
 # Extra libFuzzer flags can be passed in FUZZ_FLAGS (e.g. FUZZ_FLAGS="-runs=1000000"). Crashes are written to
 # fuzz-out/crashes/TARGET/; the working corpus is fuzz-out/corpus/TARGET (seeded from Samples/ and
-# ../shared/corpus). Everything generated stays under fuzz-out/ (gitignored).
+# Tests/Corpus). Everything generated stays under fuzz-out/ (gitignored).
 #
 # The product modules are compiled as they are in the package (BuildTriageCore, then BuildTriageIngest, with the
 # package's upcoming features and `-package-name`), instrumented for libFuzzer and AddressSanitizer, and linked
@@ -73,11 +73,11 @@ build_target() {
     touch "$bin/fuzz-$target"
 }
 
-# Seeds: the samples' and the shared corpus's files of the target's kind, copied into fuzz-out/seeds/TARGET.
+# Seeds: the files of the samples and of Tests/Corpus of the target's kind, copied into fuzz-out/seeds/TARGET.
 seed() {
     local target="$1" dir="$out/seeds/$1"
     mkdir -p "$dir" "$out/corpus/$target" "$out/crashes/$target"
-    local shared="$root/../shared/corpus"
+    local shared="$root/Tests/Corpus"
     case "$target" in
         json)
             find "$root/Samples" -name '*.json' ! -name expected.json -exec cp {} "$dir/" \;

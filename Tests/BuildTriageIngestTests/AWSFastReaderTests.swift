@@ -38,7 +38,7 @@ struct AWSFastReaderTests {
 
     @Test func theFilesAreThere() {
         let paths = Self.files.map(\.path)
-        #expect(paths.filter { $0.contains("/corpus/aws/") }.count >= 16, "\(Attack.corpus.path)")
+        #expect(paths.filter { $0.contains("/Corpus/aws/") }.count >= 16, "\(Attack.corpus.path)")
         #expect(paths.filter { $0.contains("/Samples/") }.count >= 30)
     }
 

@@ -32,10 +32,10 @@ enum Attack {
 
         """
 
-    /// `../shared/corpus` beside the checkout.
+    /// `Tests/Corpus` of this package.
     static let corpus: URL = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/corpus").standardizedFileURL
+        .appendingPathComponent("Tests/Corpus")
 
     /// `Samples/` of this package.
     static let samples: URL = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()

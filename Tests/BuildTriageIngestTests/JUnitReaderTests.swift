@@ -4,10 +4,10 @@ import Testing
 
 @testable import BuildTriageIngest
 
-/// `../shared/corpus/junit` beside the checkout (symlinks resolved, so a package that links these files works too).
+/// `Tests/Corpus/junit` of this package (symlinks resolved, so a package that links these files works too).
 private let corpus: URL = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("../shared/corpus/junit").standardizedFileURL
+    .appendingPathComponent("Tests/Corpus/junit")
 
 private func read(_ xml: String) throws(IngestError) -> JUnitReport {
     try JUnitReader.read(bytes: Array(xml.utf8))

@@ -3,7 +3,7 @@ import BuildTriageKit
 import Foundation
 import Testing
 
-/// Real AWS CLI outputs written by other projects (`../shared/corpus/aws`): each is detected as its kind and
+/// Real AWS CLI outputs written by other projects (`Tests/Corpus/aws`): each is detected as its kind and
 /// read, and yields the findings DECISIONS.md calls for.
 @Suite struct AWSCorpusTests {
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

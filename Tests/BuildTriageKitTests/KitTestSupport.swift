@@ -2,11 +2,11 @@ import BuildTriageKit
 import BuildTriageTestSupport
 import Foundation
 
-/// Where the package's `Samples/` and `../shared/corpus` are.
+/// Where the package's `Samples/` and `Tests/Corpus` are.
 enum Place {
     static let packageRoot = BuildTriageTestSupport.packageRoot.resolvingSymlinksInPath()
     static let samples = packageRoot.appendingPathComponent("Samples")
-    static let corpus = packageRoot.appendingPathComponent("../shared/corpus").standardizedFileURL
+    static let corpus = packageRoot.appendingPathComponent("Tests/Corpus")
 
     static func sample(_ path: String) throws -> Data {
         try Data(contentsOf: samples.appendingPathComponent(path))

@@ -13,11 +13,11 @@ import Testing
 let skipAWS = ProcessInfo.processInfo.environment["BUILDTRIAGE_SKIP_AWS"] == "1"
 private let executionId = "3137f7cb-7cf7-4a4b-9b8e-1234567890ab"
 
-/// `../shared/tools/aws-stub-endpoint.py` beside the checkout, or `$BUILDTRIAGE_AWS_STUB`.
+/// `Tests/AWSStub/aws-stub-endpoint.py` of this package, or `$BUILDTRIAGE_AWS_STUB`.
 private let stubScript =
     ProcessInfo.processInfo.environment["BUILDTRIAGE_AWS_STUB"]
     ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../../shared/tools/aws-stub-endpoint.py").standardizedFileURL.path
+        .appendingPathComponent("../AWSStub/aws-stub-endpoint.py").standardizedFileURL.path
 
 /// The loopback AWS stub, one per test, stopped by `stop()`.
 final class AWSStub {
