@@ -69,7 +69,7 @@ public struct Timestamp: Hashable, Sendable, Comparable, CustomStringConvertible
     }
 
     /// `init?(iso8601:)` on the text's UTF-8 bytes (the JSON reader passes them without making a String).
-    init?(iso8601UTF8 bytes: UnsafeBufferPointer<UInt8>) {
+    package init?(iso8601UTF8 bytes: UnsafeBufferPointer<UInt8>) {
         var index = 0
         func number(_ width: Int) -> Int? {
             guard index + width <= bytes.count else { return nil }

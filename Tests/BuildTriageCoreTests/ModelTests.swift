@@ -18,7 +18,10 @@ import Testing
     }
 
     @Test func timestampsDecodeFromNumbersAndStringsAndRejectGarbage() throws {
-        struct Box: Decodable { @Lenient var t: Timestamp? }
+        struct Box: AWSShape {
+            var t: Timestamp?
+            static let members: ShapeMembers<Self> = [.timestamp("t", \.t)]
+        }
         for (json, expected) in [
             (#"{"t": 1479832474.764}"#, 1_479_832_474.764), (#"{"t": 1603301183}"#, 1_603_301_183), (#"{"t": 1496946071.6456}"#, 1_496_946_071.6456),
             (#"{"t": "2020-10-21T17:26:23.099000+00:00"}"#, 1_603_301_183.099),

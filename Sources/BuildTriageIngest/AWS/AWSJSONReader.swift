@@ -87,15 +87,6 @@ extension StringProtocol {
     }
 }
 
-/// A coding key for any member name.
-struct AnyKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(_ string: String) { stringValue = string }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
-}
-
 /// Decides the response kind from the top-level members and decodes only that shape.
 private struct Probe: Decodable {
     enum Result {
@@ -106,16 +97,16 @@ private struct Probe: Decodable {
     let result: Result
 
     init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: AnyKey.self)
-        func has(_ key: String) -> Bool { container.contains(AnyKey(key)) }
-        func list<T: Decodable & Sendable & Encodable>(_ key: String, _: T.Type, _ what: String) throws -> [T] {
-            guard let list = try container.decode(LenientList<T>.self, forKey: AnyKey(key)).wrappedValue else {
+        let container = try decoder.container(keyedBy: AnyCodingKey.self)
+        func has(_ key: String) -> Bool { container.contains(AnyCodingKey(key)) }
+        func list<T: AWSShape>(_ key: String, _: T.Type, _ what: String) throws -> [T] {
+            guard let list = container.lenientList(T.self, forKey: AnyCodingKey(key)) else {
                 throw IngestError("'\(key)' is not a list of \(what)")
             }
             return list
         }
-        func object<T: Decodable & Sendable & Encodable>(_ key: String, _: T.Type, _ what: String) throws -> T {
-            guard let value = try container.decode(Lenient<T>.self, forKey: AnyKey(key)).wrappedValue else {
+        func object<T: AWSShape>(_ key: String, _: T.Type, _ what: String) throws -> T {
+            guard let value = container.lenientValue(T.self, forKey: AnyCodingKey(key)) else {
                 throw IngestError("'\(key)' is not \(what)")
             }
             return value

@@ -1,68 +1,14 @@
+import BuildTriageCore
+
 // A byte-level JSON reader for AWS CLI responses: reads the file's bytes in place and builds the typed model
-// directly (see `AWSResponseFastReader`), with the semantics of the models' Codable conformances under Foundation's
-// JSONDecoder. It reads only the plain JSON that real responses are made of; anything unusual (a syntax error, an
+// directly, walking each shape's member table (`AWSShape.members`, the same table the models' Codable conformance
+// walks; see `AWSResponseFastReader`), with the semantics of that conformance under Foundation's JSONDecoder. It reads only the plain JSON that real responses are made of; anything unusual (a syntax error, an
 // escaped key, a number in an odd form, a lone surrogate, nesting past 512 levels...) throws `FastJSONFallback`, and
 // the caller then lets JSONDecoder decide, so that both paths always give the same document or the same error.
 
 /// The input needs JSONDecoder's judgement: the fast reader stops without a result.
 package struct FastJSONFallback: Error, Sendable {
     @inline(__always) init() {}
-}
-
-/// The member names a model reads (or the raw values of an enumeration), prepared for matching raw bytes: a key
-/// is compared by its length and its first eight bytes before any byte-by-byte comparison.
-package struct FastJSONKeys: Sendable {
-    private let characters: [UInt8]
-    private let starts: [Int]
-    private let lengths: [Int]
-    private let heads: [UInt64]
-
-    init(_ names: [String]) {
-        precondition(names.count <= 64)
-        var characters: [UInt8] = []
-        var starts: [Int] = []
-        for name in names {
-            starts.append(characters.count)
-            characters.append(contentsOf: name.utf8)
-        }
-        self.characters = characters
-        self.starts = starts
-        lengths = names.map { $0.utf8.count }
-        heads = names.map { name in Array(name.utf8).withUnsafeBufferPointer { FastJSONKeys.head($0.baseAddress!, $0.count) } }
-    }
-
-    /// The first (up to) eight bytes of a name, little-endian, zero-padded.
-    @inline(__always) private static func head(_ start: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
-        if length >= 8 { return UnsafeRawPointer(start).loadUnaligned(as: UInt64.self).littleEndian }
-        var head: UInt64 = 0
-        for offset in 0..<length { head |= UInt64(start[offset]) << (8 * UInt64(offset)) }
-        return head
-    }
-
-    /// The index of the name spelled by these bytes.
-    @inline(__always) func index(of key: UnsafePointer<UInt8>, _ length: Int) -> Int? {
-        let head = Self.head(key, length)
-        for index in lengths.indices where lengths[index] == length && heads[index] == head {
-            let start = starts[index]
-            var offset = 8
-            while offset < length, key[offset] == characters[start + offset] { offset += 1 }
-            if offset >= length { return index }
-        }
-        return nil
-    }
-
-    static let none = FastJSONKeys([])
-}
-
-/// The known values of an enumeration, matched on raw bytes.
-struct FastJSONEnumeration<Known: KnownValues>: Sendable {
-    let keys: FastJSONKeys
-    let cases: [Known]
-
-    init() {
-        cases = Array(Known.allCases)
-        keys = FastJSONKeys(cases.map { $0.rawValue })
-    }
 }
 
 /// A position in a JSON document's bytes. The bytes must outlive the cursor (`withUnsafeBytes`).
@@ -146,7 +92,7 @@ package struct FastJSONCursor {
     /// member's key, first occurrence only (JSONDecoder keeps the first of duplicate keys); `body` must consume the
     /// value. Other members are skipped. Returns the set of `names` indices seen.
     @discardableResult
-    mutating func fields(_ names: FastJSONKeys, _ body: (inout FastJSONCursor, Int) throws(Fallback) -> Void) throws(Fallback) -> UInt64 {
+    mutating func fields(_ names: UTF8Names, _ body: (inout FastJSONCursor, Int) throws(Fallback) -> Void) throws(Fallback) -> UInt64 {
         var seen: UInt64 = 0
         try members { cursor, key, length throws(Fallback) in
             if let index = names.index(of: key, length), seen & (1 << UInt64(index)) == 0 {
@@ -163,37 +109,27 @@ package struct FastJSONCursor {
     /// cursor at its value; `body` must consume the value.
     @inline(__always)
     private mutating func members(_ body: (inout FastJSONCursor, UnsafePointer<UInt8>, Int) throws(Fallback) -> Void) throws(Fallback) {
-        try open()
-        skipWhitespace()
-        if position < count, bytes[position] == UInt8(ascii: "}") {
-            position += 1
-            depth -= 1
-            return
-        }
-        while true {
-            guard position < count, bytes[position] == UInt8(ascii: "\"") else { throw Fallback() }
-            let (start, length) = try key()
-            guard try peek() == UInt8(ascii: ":") else { throw Fallback() }
-            position += 1
-            try body(&self, bytes + start, length)
-            let next = try peek()
-            position += 1
-            if next == UInt8(ascii: ",") {
-                // A trailing comma (which JSONDecoder accepts) is left to it.
-                guard try peek() == UInt8(ascii: "\"") else { throw Fallback() }
-                continue
-            }
-            guard next == UInt8(ascii: "}") else { throw Fallback() }
-            depth -= 1
-            return
+        try container(closedBy: UInt8(ascii: "}")) { cursor throws(Fallback) in
+            guard cursor.position < cursor.count, cursor.bytes[cursor.position] == UInt8(ascii: "\"") else { throw Fallback() }
+            let (start, length) = try cursor.key()
+            guard try cursor.peek() == UInt8(ascii: ":") else { throw Fallback() }
+            cursor.position += 1
+            try body(&cursor, cursor.bytes + start, length)
         }
     }
 
     /// Reads the array at the cursor (which must be at `[`), calling `body` at each element; `body` must consume it.
     mutating func elements(_ body: (inout FastJSONCursor) throws(Fallback) -> Void) throws(Fallback) {
+        try container(closedBy: UInt8(ascii: "]"), body)
+    }
+
+    /// The object or array at the cursor (at its opening bracket), `body` called at each entry, which it must consume.
+    /// A trailing comma (which JSONDecoder accepts) is left to it.
+    @inline(__always)
+    private mutating func container(closedBy close: UInt8, _ body: (inout FastJSONCursor) throws(Fallback) -> Void) throws(Fallback) {
         try open()
         skipWhitespace()
-        if position < count, bytes[position] == UInt8(ascii: "]") {
+        if position < count, bytes[position] == close {
             position += 1
             depth -= 1
             return
@@ -203,10 +139,10 @@ package struct FastJSONCursor {
             let next = try peek()
             position += 1
             if next == UInt8(ascii: ",") {
-                guard try peek() != UInt8(ascii: "]") else { throw Fallback() }
+                guard try peek() != close else { throw Fallback() }
                 continue
             }
-            guard next == UInt8(ascii: "]") else { throw Fallback() }
+            guard next == close else { throw Fallback() }
             depth -= 1
             return
         }
@@ -245,7 +181,7 @@ package struct FastJSONCursor {
     mutating func skipValue() throws(Fallback) {
         switch try peek() {
         case UInt8(ascii: "\""): try skipString()
-        case UInt8(ascii: "{"): try fields(.none) { _, _ throws(Fallback) in }
+        case UInt8(ascii: "{"): try fields(UTF8Names.none) { _, _ throws(Fallback) in }
         case UInt8(ascii: "["): try elements { cursor throws(Fallback) in try cursor.skipValue() }
         case UInt8(ascii: "t"): try literal("true")
         case UInt8(ascii: "f"): try literal("false")
@@ -547,11 +483,9 @@ package struct FastJSONCursor {
         }
     }
 
-    /// An `OpenEnum` field: a known case matched on the string's bytes when it has no escapes, else the string
-    /// through `OpenEnum(rawValue:)` (which also finds a case spelled differently but canonically equivalent).
-    mutating func openEnum<Known: KnownValues>(_ known: FastJSONEnumeration<Known>) throws(Fallback) -> OpenEnum<Known>? {
+    /// An `OpenEnum` field, made without decoding escapes when the string has none.
+    mutating func openEnum<Known: KnownValues>(_: Known.Type) throws(Fallback) -> OpenEnum<Known>? {
         if let (start, length) = try plainString() {
-            if let index = known.keys.index(of: bytes + start, length) { return .known(known.cases[index]) }
             return OpenEnum(rawValue: String(decoding: UnsafeBufferPointer(start: bytes + start, count: length), as: UTF8.self))
         }
         return try string().map { OpenEnum(rawValue: $0) }
@@ -575,25 +509,25 @@ package struct FastJSONCursor {
         return nil
     }
 
-    /// A `Lenient` struct field: the object read by `read`, or nil (and the value skipped) when it is not an object.
-    @inline(__always) mutating func object<T>(_ read: (inout FastJSONCursor) throws(Fallback) -> T) throws(Fallback) -> T? {
+    /// A shape member: the object read as `Shape`, or nil (and the value skipped) when it is not an object.
+    @inline(__always) mutating func object<Shape: AWSShape>(_: Shape.Type) throws(Fallback) -> Shape? {
         guard try peek() == UInt8(ascii: "{") else {
             try skipValue()
             return nil
         }
-        return try read(&self)
+        return try shape(Shape.self)
     }
 
-    /// A `LenientList` field: the objects of the array read by `read`, other elements skipped; nil when not an array.
-    @inline(__always) mutating func lenientList<T>(_ read: (inout FastJSONCursor) throws(Fallback) -> T) throws(Fallback) -> [T]? {
+    /// A list of shapes: the objects of the array read as `Shape`, other elements skipped; nil when not an array.
+    @inline(__always) mutating func list<Shape: AWSShape>(_: Shape.Type) throws(Fallback) -> [Shape]? {
         guard try peek() == UInt8(ascii: "[") else {
             try skipValue()
             return nil
         }
-        var list: [T] = []
+        var list: [Shape] = []
         try elements { cursor throws(Fallback) in
             if try cursor.peek() == UInt8(ascii: "{") {
-                list.append(try read(&cursor))
+                list.append(try cursor.shape(Shape.self))
             } else {
                 try cursor.skipValue()
             }
@@ -607,7 +541,7 @@ package struct FastJSONCursor {
         list.capacity > list.count ? list.withUnsafeBufferPointer { Array($0) } : list
     }
 
-    /// A `Lenient<[String]>` field: nil unless an array of strings only.
+    /// A `[String]` field: nil unless an array of strings only.
     mutating func stringList() throws(Fallback) -> [String]? {
         guard try peek() == UInt8(ascii: "[") else {
             try skipValue()
@@ -620,7 +554,7 @@ package struct FastJSONCursor {
         return list.map(Self.trimmed)
     }
 
-    /// A `Lenient<[String: Value]>` field: nil when not an object. An object with a value of another type (then
+    /// A `[String: Value]` field: nil when not an object. An object with a value of another type (then
     /// nil, unless a duplicate key hides it) or duplicate keys is left to JSONDecoder.
     private mutating func dictionary<Value>(_ read: (inout FastJSONCursor) throws(Fallback) -> Value?) throws(Fallback) -> [String: Value]? {
         guard try peek() == UInt8(ascii: "{") else {
@@ -644,5 +578,46 @@ package struct FastJSONCursor {
 
     mutating func intDictionary() throws(Fallback) -> [String: Int]? {
         try dictionary { cursor throws(Fallback) in try cursor.int() }
+    }
+}
+
+// MARK: Shapes
+
+extension FastJSONCursor {
+    /// Reads the object at the cursor (at `{`) as `Shape`, member by member as its table says: the one loop every
+    /// shape is read by. Unknown members are skipped; of duplicate keys, the first is read.
+    mutating func shape<Shape: AWSShape>(_: Shape.Type) throws(Fallback) -> Shape {
+        var value = Shape()
+        let members = Shape.members
+        _ = try withUnsafeMutableBytes(of: &value) { (shape: UnsafeMutableRawBufferPointer) throws(Fallback) in
+            try fields(members.names) { cursor, index throws(Fallback) in
+                let member = members.members[index]
+                try cursor.read(member.value, into: shape.baseAddress! + member.offset)
+            }
+        }
+        return value
+    }
+
+    /// One member's value, stored typed as `ShapeMember` made it.
+    private mutating func read(_ value: ShapeValue, into field: UnsafeMutableRawPointer) throws(Fallback) {
+        func store<Value>(_ read: (inout FastJSONCursor) throws(Fallback) -> Value?) throws(Fallback) {
+            field.assumingMemoryBound(to: Value?.self).pointee = try read(&self)
+        }
+        func storeEnum<Known: KnownValues>(_: Known.Type) throws(Fallback) { try store { c throws(Fallback) in try c.openEnum(Known.self) } }
+        func storeObject<Member: AWSShape>(_: Member.Type) throws(Fallback) { try store { c throws(Fallback) in try c.object(Member.self) } }
+        func storeList<Element: AWSShape>(_: Element.Type) throws(Fallback) { try store { c throws(Fallback) in try c.list(Element.self) } }
+        switch value {
+        case .string: try store { c throws(Fallback) in try c.string() }
+        case .int: try store { c throws(Fallback) in try c.int() }
+        case .int64: try store { c throws(Fallback) in try c.int64() }
+        case .bool: try store { c throws(Fallback) in try c.bool() }
+        case .timestamp: try store { c throws(Fallback) in try c.timestamp() }
+        case .strings: try store { c throws(Fallback) in try c.stringList() }
+        case .stringMap: try store { c throws(Fallback) in try c.stringDictionary() }
+        case .intMap: try store { c throws(Fallback) in try c.intDictionary() }
+        case .openEnum(let known): try storeEnum(known)
+        case .object(let shape): try storeObject(shape)
+        case .list(let shape): try storeList(shape)
+        }
     }
 }

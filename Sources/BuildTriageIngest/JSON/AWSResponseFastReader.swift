@@ -1,3 +1,5 @@
+package import BuildTriageCore
+
 /// Reads an AWS CLI JSON response straight from its bytes into a typed document, deciding the response kind from
 /// the top-level members exactly as `Probe` in AWSJSONReader.swift does (same keys, same precedence). It returns nil
 /// whenever JSONDecoder must decide instead: invalid or unusual JSON (see `FastJSONCursor`), a response that
@@ -10,7 +12,7 @@ package enum AWSResponseFastReader {
         case pipelineExecutionSummaries, actionExecutionDetails, pipeline, buildBatchStatus, buildStatus, id
     }
 
-    private static let names = FastJSONKeys([
+    private static let names = UTF8Names([
         "buildBatch", "buildBatches", "builds", "build", "testCases", "reports", "stageStates", "pipelineExecution",
         "pipelineExecutionSummaries", "actionExecutionDetails", "pipeline", "buildBatchStatus", "buildStatus", "id",
     ])
@@ -41,16 +43,16 @@ package enum AWSResponseFastReader {
         var pipeline: PipelineDeclaration??
         let seen = try c.fields(names) { c, field throws(FastJSONFallback) in
             switch Member(rawValue: field) {
-            case .buildBatch: batch = try c.object(BuildBatch.read)
-            case .buildBatches: batches = try c.lenientList(BuildBatch.read)
-            case .builds: builds = try c.lenientList(Build.read)
-            case .build: build = try c.object(Build.read)
-            case .testCases: testCases = try c.lenientList(CodeBuildTestCase.read)
-            case .reports: reports = try c.lenientList(CodeBuildReport.read)
-            case .pipelineExecution: execution = try c.object(PipelineExecution.read)
-            case .pipelineExecutionSummaries: summaries = try c.lenientList(PipelineExecutionSummary.read)
-            case .actionExecutionDetails: actionDetails = try c.lenientList(ActionExecutionDetail.read)
-            case .pipeline: pipeline = try c.object(PipelineDeclaration.read)
+            case .buildBatch: batch = try c.object(BuildBatch.self)
+            case .buildBatches: batches = try c.list(BuildBatch.self)
+            case .builds: builds = try c.list(Build.self)
+            case .build: build = try c.object(Build.self)
+            case .testCases: testCases = try c.list(CodeBuildTestCase.self)
+            case .reports: reports = try c.list(CodeBuildReport.self)
+            case .pipelineExecution: execution = try c.object(PipelineExecution.self)
+            case .pipelineExecutionSummaries: summaries = try c.list(PipelineExecutionSummary.self)
+            case .actionExecutionDetails: actionDetails = try c.list(ActionExecutionDetail.self)
+            case .pipeline: pipeline = try c.object(PipelineDeclaration.self)
             default: try c.skipValue()
             }
         }
@@ -66,7 +68,7 @@ package enum AWSResponseFastReader {
         if has(.reports) { return (reports ?? nil).map { .codebuildReports($0) } }
         if has(.stageStates) {
             c.rewind(to: start)
-            return .codepipelineState(try PipelineState.read(&c))
+            return .codepipelineState(try c.shape(PipelineState.self))
         }
         if has(.pipelineExecution) { return (execution ?? nil).map { .codepipelineExecution($0) } }
         if has(.pipelineExecutionSummaries) { return (summaries ?? nil).map { .codepipelineExecutions($0) } }
@@ -75,12 +77,12 @@ package enum AWSResponseFastReader {
         if has(.buildBatchStatus) {
             // A bare batch, as printed with `--query buildBatch` or `--query 'buildBatches[0]'`.
             c.rewind(to: start)
-            return .codebuildBatches([try BuildBatch.read(&c)])
+            return .codebuildBatches([try c.shape(BuildBatch.self)])
         }
         if has(.buildStatus), has(.id) {
             // A bare build, as printed with `--query 'builds[0]'`.
             c.rewind(to: start)
-            return .codebuildBuilds([try Build.read(&c)])
+            return .codebuildBuilds([try c.shape(Build.self)])
         }
         // `ids`, a lone `pipelineExecutionId`, anything else: nothing to analyze, as `Probe` says.
         return nil
