@@ -153,6 +153,15 @@ package struct FastJSONCursor {
     /// canonically equivalent to one (none holds `K`, `;` or `` ` ``, the only ASCII targets of singleton
     /// decompositions), so a plain byte comparison finds exactly the members JSONDecoder finds.
     @inline(__always) private mutating func key() throws(Fallback) -> (Int, Int) {
+        let run = try plainRun()
+        guard !run.escaped, run.ascii || String(validating: run.bytes, as: UTF8.self) != nil else { throw Fallback() }
+        return (run.start, run.bytes.count)
+    }
+
+    /// Scans the string at the cursor (at its opening quote) to its closing quote, consumed, or to its first
+    /// backslash (`escaped`, the cursor left there). A raw control character is left to JSONDecoder (which gives nil
+    /// for a string holding one).
+    @inline(__always) private mutating func plainRun() throws(Fallback) -> (start: Int, bytes: UnsafeBufferPointer<UInt8>, ascii: Bool, escaped: Bool) {
         position += 1
         let start = position
         var ascii = true
@@ -160,21 +169,17 @@ package struct FastJSONCursor {
             skipPlainStringWords()
             guard position < count else { break }
             let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") {
-                let length = position - start
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                let run = UnsafeBufferPointer(start: bytes + start, count: position - start)
+                guard byte == UInt8(ascii: "\"") else { return (start, run, ascii, true) }
                 position += 1
-                if !ascii, !Self.isValidUTF8(bytes + start, length) { throw Fallback() }
-                return (start, length)
+                return (start, run, ascii, false)
             }
-            if byte == UInt8(ascii: "\\") || byte < 0x20 { throw Fallback() }
+            if byte < 0x20 { throw Fallback() }
             if byte >= 0x80 { ascii = false }
             position += 1
         }
         throw Fallback()
-    }
-
-    private static func isValidUTF8(_ start: UnsafePointer<UInt8>, _ length: Int) -> Bool {
-        String(validating: UnsafeBufferPointer(start: start, count: length), as: UTF8.self) != nil
     }
 
     /// Consumes one value of any kind without building it.
@@ -257,27 +262,11 @@ package struct FastJSONCursor {
 
     /// Decodes the string at the cursor (at its opening quote).
     private mutating func stringToken() throws(Fallback) -> String {
-        position += 1
-        let start = position
-        var ascii = true
-        while position < count {
-            skipPlainStringWords()
-            guard position < count else { break }
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") {
-                let buffer = UnsafeBufferPointer(start: bytes + start, count: position - start)
-                position += 1
-                if ascii { return String(decoding: buffer, as: UTF8.self) }
-                guard let text = String(validating: buffer, as: UTF8.self) else { throw Fallback() }
-                return text
-            }
-            if byte == UInt8(ascii: "\\") { return try escapedString(from: start) }
-            // JSONDecoder gives nil for a string holding a raw control character; left to it.
-            if byte < 0x20 { throw Fallback() }
-            if byte >= 0x80 { ascii = false }
-            position += 1
-        }
-        throw Fallback()
+        let run = try plainRun()
+        if run.escaped { return try escapedString(from: run.start) }
+        if run.ascii { return String(decoding: run.bytes, as: UTF8.self) }
+        guard let text = String(validating: run.bytes, as: UTF8.self) else { throw Fallback() }
+        return text
     }
 
     /// The slow path of `stringToken` for a string with escapes: `position` at its first backslash.

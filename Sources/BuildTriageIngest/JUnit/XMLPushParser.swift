@@ -625,25 +625,23 @@ final class XMLPushParser {
             }
             textNodeLength += length
         }
-        guard openElements <= skipDepth else { return }
-        if newNode {
-            previousEndLine = currentEndLine
-            currentEndLine = line
-        }
-        textBytes = bytes
-        textLength = length
-        handler.text(depth: openElements, parser: self)
+        deliverText(bytes, length, newNode: newNode, line: line)
     }
 
     private func cdata(_ bytes: UnsafePointer<xmlChar>?, _ length: Int) {
         pendingEmpty = false
         let newNode = lastNode != .cdata
         lastNode = .cdata
+        // A CDATA node has no line of its own.
+        deliverText(bytes, length, newNode: newNode, line: nil)
+    }
+
+    /// Hands a text or CDATA chunk to the handler (unless inside a skipped element); a new node moves the end lines.
+    private func deliverText(_ bytes: UnsafePointer<xmlChar>?, _ length: Int, newNode: Bool, line: @autoclosure () -> Int?) {
         guard openElements <= skipDepth else { return }
         if newNode {
-            // A CDATA node has no line of its own.
             previousEndLine = currentEndLine
-            currentEndLine = nil
+            currentEndLine = line()
         }
         textBytes = bytes
         textLength = length
