@@ -24,9 +24,9 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
-        /// Typed model, findings, the `Analyzer` and `Reporter` protocols. No dependencies.
+        /// Typed model (AWS shapes with their member tables), findings, the report, the `Analyzer` and `Reporter` protocols. No parser.
         .target(name: "BuildTriageCore", swiftSettings: strict),
-        /// Content detection and the parsers: AWS JSON, JUnit XML (libxml2, streaming), CodeBuild logs.
+        /// Content detection and the readers, a folder per format: AWS/ and JSON/ (AWS CLI JSON), JUnit/ (libxml2, streaming), Log/.
         .target(name: "BuildTriageIngest", dependencies: ["BuildTriageCore", "CLibXML2"], swiftSettings: strict),
         /// Retry commands: validation, argv, --cli-input-json, shell quoting, execution.
         .target(name: "BuildTriageRetry", dependencies: ["BuildTriageCore"], swiftSettings: strict),
