@@ -1,5 +1,9 @@
 /// The known values of an AWS enumeration, as its service model lists them.
-public protocol KnownValues: RawRepresentable, CaseIterable, Hashable, Sendable where RawValue == String {}
+public protocol KnownValues: RawRepresentable, CaseIterable, Hashable, Sendable where RawValue == String {
+    /// Stores `OpenEnum(rawValue:)` at `field` (an `OpenEnum<Self>?`): lets a reader that knows the enumeration only by
+    /// its metatype (`ShapeValue.openEnum`) store a value without generic code.
+    static func storeOpenEnum(_ rawValue: String, at field: UnsafeMutableRawPointer)
+}
 
 /// An enumeration value from an AWS response: one of the model's known cases, or the raw string the service
 /// really sent (`CLIENT_ERROR`, `RETRY`, `PENDING`, `no_artifacts`... appear in real output although the

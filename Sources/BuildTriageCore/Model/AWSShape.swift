@@ -14,6 +14,49 @@ public protocol AWSShape: Codable, Hashable, Sendable {
     init()
     /// The members read, in declaration order.
     static var members: ShapeMembers<Self> { get }
+    /// `members` without its type parameter: what the readers walk (a reader that knows a nested shape only by its
+    /// metatype reaches it without instantiating generic metadata).
+    static var table: ShapeTable { get }
+    /// Stores at `field` (a `Self?`) an empty value that `fill` completes in place, given its address. With
+    /// `readList`, lets a reader that knows the shape only by its metatype build nested values without generic code.
+    static func readObject<E: Error>(into field: UnsafeMutableRawPointer, _ fill: (UnsafeMutableRawPointer) throws(E) -> Void) throws(E)
+    /// Stores at `field` (a `[Self]?`) the list `elements` makes: it calls `add` once an element, with a closure that
+    /// completes an empty element in place.
+    static func readList<E: Error>(
+        into field: UnsafeMutableRawPointer,
+        _ elements: (_ add: (_ fill: (UnsafeMutableRawPointer) throws(E) -> Void) throws(E) -> Void) throws(E) -> Void
+    ) throws(E)
+}
+
+extension AWSShape {
+    public static var table: ShapeTable { members.table }
+
+    public static func readObject<E: Error>(into field: UnsafeMutableRawPointer, _ fill: (UnsafeMutableRawPointer) throws(E) -> Void) throws(E) {
+        var value = Self()
+        try withUnsafeMutableBytes(of: &value) { (bytes: UnsafeMutableRawBufferPointer) throws(E) in try fill(bytes.baseAddress!) }
+        field.assumingMemoryBound(to: Self?.self).pointee = value
+    }
+
+    public static func readList<E: Error>(
+        into field: UnsafeMutableRawPointer,
+        _ elements: (_ add: (_ fill: (UnsafeMutableRawPointer) throws(E) -> Void) throws(E) -> Void) throws(E) -> Void
+    ) throws(E) {
+        var list: [Self] = []
+        try elements { (fill: (UnsafeMutableRawPointer) throws(E) -> Void) throws(E) in
+            var value = Self()
+            try withUnsafeMutableBytes(of: &value) { (bytes: UnsafeMutableRawBufferPointer) throws(E) in try fill(bytes.baseAddress!) }
+            list.append(value)
+        }
+        // In a buffer of its size, as the Codable path makes it (it reserves the element count): the slack left by
+        // appending (9 build groups in room for 16) would stay for the whole run.
+        field.assumingMemoryBound(to: [Self]?.self).pointee = list.capacity > list.count ? list.withUnsafeBufferPointer { Array($0) } : list
+    }
+}
+
+extension KnownValues {
+    public static func storeOpenEnum(_ rawValue: String, at field: UnsafeMutableRawPointer) {
+        field.assumingMemoryBound(to: OpenEnum<Self>?.self).pointee = OpenEnum(rawValue: rawValue)
+    }
 }
 
 /// What a member holds, as far as reading goes.
@@ -70,13 +113,30 @@ public struct ShapeMember<Shape: AWSShape>: Sendable {
     }
 }
 
-/// A shape's member table, with its keys indexed for matching raw UTF-8 bytes.
+/// A shape's member table, as declared.
 public struct ShapeMembers<Shape: AWSShape>: Sendable, ExpressibleByArrayLiteral {
     public let members: [ShapeMember<Shape>]
+    public let table: ShapeTable
+
+    public init(arrayLiteral members: ShapeMember<Shape>...) {
+        self.members = members
+        table = ShapeTable(members.map { ShapeTable.Member(name: $0.name, value: $0.value, offset: $0.offset) })
+    }
+}
+
+/// A member table without the shape's type, its keys indexed for matching raw UTF-8 bytes.
+public struct ShapeTable: Sendable {
+    public struct Member: Sendable {
+        public let name: String
+        public let value: ShapeValue
+        public let offset: Int
+    }
+
+    public let members: [Member]
     /// `members`' names, matched on bytes by the byte-level reader.
     package let names: UTF8Names
 
-    public init(arrayLiteral members: ShapeMember<Shape>...) {
+    init(_ members: [Member]) {
         self.members = members
         names = UTF8Names(members.map(\.name))
     }
@@ -98,7 +158,7 @@ extension AWSShape {
     public init(from decoder: any Decoder) throws {
         self.init()
         let container = try decoder.container(keyedBy: AnyCodingKey.self)
-        let members = Self.members.members
+        let members = Self.table.members
         withUnsafeMutableBytes(of: &self) { shape in
             for member in members {
                 Self.decode(member.value, AnyCodingKey(member.name), from: container, into: shape.baseAddress! + member.offset)
@@ -135,7 +195,7 @@ extension AWSShape {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: AnyCodingKey.self)
         try withUnsafeBytes(of: self) { shape in
-            for member in Self.members.members {
+            for member in Self.table.members {
                 let field = shape.baseAddress! + member.offset
                 let key = AnyCodingKey(member.name)
                 func encode<Value: Encodable>(_: Value.Type) throws {

@@ -70,10 +70,14 @@ public struct Phase<Kind: KnownValues>: AWSShape {
 
     public init() {}
 
+    public static var members: ShapeMembers<Self> { makeMembers() }
+
     /// One table for every `Kind`, made once for each of the two kinds the model has (a generic type has no stored
     /// static properties).
-    public static var members: ShapeMembers<Self> {
-        (buildPhaseMembers as? ShapeMembers<Self>) ?? (buildBatchPhaseMembers as? ShapeMembers<Self>) ?? makeMembers()
+    public static var table: ShapeTable {
+        if Kind.self == BuildPhaseType.self { return buildPhaseMembers.table }
+        if Kind.self == BuildBatchPhaseType.self { return buildBatchPhaseMembers.table }
+        return makeMembers().table
     }
 
     fileprivate static func makeMembers() -> ShapeMembers<Self> {

@@ -472,12 +472,13 @@ package struct FastJSONCursor {
         }
     }
 
-    /// An `OpenEnum` field, made without decoding escapes when the string has none.
-    mutating func openEnum<Known: KnownValues>(_: Known.Type) throws(Fallback) -> OpenEnum<Known>? {
+    /// The text of an `OpenEnum` field (nil, and the value skipped, when not a string), made without decoding escapes
+    /// when it has none.
+    mutating func openEnumText() throws(Fallback) -> String? {
         if let (start, length) = try plainString() {
-            return OpenEnum(rawValue: String(decoding: UnsafeBufferPointer(start: bytes + start, count: length), as: UTF8.self))
+            return String(decoding: UnsafeBufferPointer(start: bytes + start, count: length), as: UTF8.self)
         }
-        return try string().map { OpenEnum(rawValue: $0) }
+        return try string()
     }
 
     /// The bytes of the string at the cursor, consumed, when it is ASCII without escapes or control characters;
@@ -498,30 +499,23 @@ package struct FastJSONCursor {
         return nil
     }
 
-    /// A shape member: the object read as `Shape`, or nil (and the value skipped) when it is not an object.
-    @inline(__always) mutating func object<Shape: AWSShape>(_: Shape.Type) throws(Fallback) -> Shape? {
-        guard try peek() == UInt8(ascii: "{") else {
-            try skipValue()
-            return nil
+    /// A top-level shape member: the object read as `Shape`, or nil (and the value skipped) when it is not an object.
+    mutating func object<Shape: AWSShape>(_: Shape.Type) throws(Fallback) -> Shape? {
+        var value: Shape?
+        try withUnsafeMutableBytes(of: &value) { (field: UnsafeMutableRawBufferPointer) throws(Fallback) in
+            try read(.object(Shape.self), into: field.baseAddress!)
         }
-        return try shape(Shape.self)
+        return value
     }
 
-    /// A list of shapes: the objects of the array read as `Shape`, other elements skipped; nil when not an array.
-    @inline(__always) mutating func list<Shape: AWSShape>(_: Shape.Type) throws(Fallback) -> [Shape]? {
-        guard try peek() == UInt8(ascii: "[") else {
-            try skipValue()
-            return nil
+    /// A top-level list of shapes: the objects of the array read as `Shape`, other elements skipped; nil when not an
+    /// array.
+    mutating func list<Shape: AWSShape>(_: Shape.Type) throws(Fallback) -> [Shape]? {
+        var value: [Shape]?
+        try withUnsafeMutableBytes(of: &value) { (field: UnsafeMutableRawBufferPointer) throws(Fallback) in
+            try read(.list(Shape.self), into: field.baseAddress!)
         }
-        var list: [Shape] = []
-        try elements { cursor throws(Fallback) in
-            if try cursor.peek() == UInt8(ascii: "{") {
-                list.append(try cursor.shape(Shape.self))
-            } else {
-                try cursor.skipValue()
-            }
-        }
-        return Self.trimmed(list)
+        return value
     }
 
     /// The list in a buffer of its size, as JSONDecoder's `LenientList` makes it (it reserves the element count):
@@ -573,18 +567,22 @@ package struct FastJSONCursor {
 // MARK: Shapes
 
 extension FastJSONCursor {
-    /// Reads the object at the cursor (at `{`) as `Shape`, member by member as its table says: the one loop every
-    /// shape is read by. Unknown members are skipped; of duplicate keys, the first is read.
+    /// Reads the object at the cursor (at `{`) as `Shape`, member by member as its table says.
     mutating func shape<Shape: AWSShape>(_: Shape.Type) throws(Fallback) -> Shape {
         var value = Shape()
-        let members = Shape.members
-        _ = try withUnsafeMutableBytes(of: &value) { (shape: UnsafeMutableRawBufferPointer) throws(Fallback) in
-            try fields(members.names) { cursor, index throws(Fallback) in
-                let member = members.members[index]
-                try cursor.read(member.value, into: shape.baseAddress! + member.offset)
-            }
+        try withUnsafeMutableBytes(of: &value) { (shape: UnsafeMutableRawBufferPointer) throws(Fallback) in
+            try fill(Shape.table, shape.baseAddress!)
         }
         return value
+    }
+
+    /// Reads the object at the cursor (at `{`) into the shape at `shape`, whose member table is `table`: the one loop
+    /// every shape is read by. Unknown members are skipped; of duplicate keys, the first is read.
+    private mutating func fill(_ table: ShapeTable, _ shape: UnsafeMutableRawPointer) throws(Fallback) {
+        try fields(table.names) { cursor, index throws(Fallback) in
+            let member = table.members[index]
+            try cursor.read(member.value, into: shape + member.offset)
+        }
     }
 
     /// One member's value, stored typed as `ShapeMember` made it.
@@ -592,9 +590,6 @@ extension FastJSONCursor {
         func store<Value>(_ read: (inout FastJSONCursor) throws(Fallback) -> Value?) throws(Fallback) {
             field.assumingMemoryBound(to: Value?.self).pointee = try read(&self)
         }
-        func storeEnum<Known: KnownValues>(_: Known.Type) throws(Fallback) { try store { c throws(Fallback) in try c.openEnum(Known.self) } }
-        func storeObject<Member: AWSShape>(_: Member.Type) throws(Fallback) { try store { c throws(Fallback) in try c.object(Member.self) } }
-        func storeList<Element: AWSShape>(_: Element.Type) throws(Fallback) { try store { c throws(Fallback) in try c.list(Element.self) } }
         switch value {
         case .string: try store { c throws(Fallback) in try c.string() }
         case .int: try store { c throws(Fallback) in try c.int() }
@@ -604,9 +599,21 @@ extension FastJSONCursor {
         case .strings: try store { c throws(Fallback) in try c.stringList() }
         case .stringMap: try store { c throws(Fallback) in try c.stringDictionary() }
         case .intMap: try store { c throws(Fallback) in try c.intDictionary() }
-        case .openEnum(let known): try storeEnum(known)
-        case .object(let shape): try storeObject(shape)
-        case .list(let shape): try storeList(shape)
+        case .openEnum(let known):
+            if let text = try openEnumText() { known.storeOpenEnum(text, at: field) }
+        case .object(let shape):
+            guard try peek() == UInt8(ascii: "{") else { return try skipValue() }
+            let table = shape.table
+            try shape.readObject(into: field) { (object: UnsafeMutableRawPointer) throws(Fallback) in try fill(table, object) }
+        case .list(let shape):
+            guard try peek() == UInt8(ascii: "[") else { return try skipValue() }
+            let table = shape.table
+            try shape.readList(into: field) { (add: ((UnsafeMutableRawPointer) throws(Fallback) -> Void) throws(Fallback) -> Void) throws(Fallback) in
+                try elements { cursor throws(Fallback) in
+                    guard try cursor.peek() == UInt8(ascii: "{") else { return try cursor.skipValue() }
+                    try add { (element: UnsafeMutableRawPointer) throws(Fallback) in try cursor.fill(table, element) }
+                }
+            }
         }
     }
 }
