@@ -124,8 +124,9 @@ public struct ShapeMembers<Shape: AWSShape>: Sendable, ExpressibleByArrayLiteral
     }
 }
 
-/// A member table without the shape's type, its keys indexed for matching raw UTF-8 bytes.
-public struct ShapeTable: Sendable {
+/// A member table without the shape's type, its keys indexed for matching raw UTF-8 bytes. A class: a reader takes
+/// it once an object, and its arrays are then read in place.
+public final class ShapeTable: Sendable {
     public struct Member: Sendable {
         public let name: String
         public let value: ShapeValue
@@ -133,12 +134,16 @@ public struct ShapeTable: Sendable {
     }
 
     public let members: [Member]
-    /// `members`' names, matched on bytes by the byte-level reader.
+    /// `members`' names, matched on bytes by the byte-level reader, and their values and offsets by index.
     package let names: UTF8Names
+    package let values: [ShapeValue]
+    package let offsets: [Int]
 
     init(_ members: [Member]) {
         self.members = members
         names = UTF8Names(members.map(\.name))
+        values = members.map(\.value)
+        offsets = members.map(\.offset)
     }
 }
 
@@ -262,11 +267,11 @@ private struct Skipped: Decodable {
 
 /// A list of names prepared for matching raw UTF-8 bytes: a candidate is compared by its length and its first eight
 /// bytes before any byte-by-byte comparison. At most 64 names (a reader keeps the names seen in one `UInt64`).
-package struct UTF8Names: Sendable {
-    private let characters: [UInt8]
-    private let starts: [Int]
-    private let lengths: [Int]
-    private let heads: [UInt64]
+package final class UTF8Names: Sendable {
+    @usableFromInline let characters: [UInt8]
+    @usableFromInline let starts: [Int]
+    @usableFromInline let lengths: [Int]
+    @usableFromInline let heads: [UInt64]
 
     package init(_ names: [String]) {
         precondition(names.count <= 64)
@@ -283,7 +288,7 @@ package struct UTF8Names: Sendable {
     }
 
     /// The first (up to) eight bytes of a name, little-endian, zero-padded.
-    @inline(__always) private static func head(_ start: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
+    @inlinable @inline(__always) static func head(_ start: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
         if length >= 8 { return UnsafeRawPointer(start).loadUnaligned(as: UInt64.self).littleEndian }
         var head: UInt64 = 0
         for offset in 0..<length { head |= UInt64(start[offset]) << (8 * UInt64(offset)) }
@@ -291,7 +296,7 @@ package struct UTF8Names: Sendable {
     }
 
     /// The index of the name spelled by these bytes.
-    @inline(__always) package func index(of key: UnsafePointer<UInt8>, _ length: Int) -> Int? {
+    @inlinable @inline(__always) package func index(of key: UnsafePointer<UInt8>, _ length: Int) -> Int? {
         let head = Self.head(key, length)
         for index in lengths.indices where lengths[index] == length && heads[index] == head {
             let start = starts[index]

@@ -580,8 +580,7 @@ extension FastJSONCursor {
     /// every shape is read by. Unknown members are skipped; of duplicate keys, the first is read.
     private mutating func fill(_ table: ShapeTable, _ shape: UnsafeMutableRawPointer) throws(Fallback) {
         try fields(table.names) { cursor, index throws(Fallback) in
-            let member = table.members[index]
-            try cursor.read(member.value, into: shape + member.offset)
+            try cursor.read(table.values[index], into: shape + table.offsets[index])
         }
     }
 
