@@ -1,4 +1,5 @@
 import BuildTriageCore
+import BuildTriageRetry
 
 /// The fallback: a build, build group, pipeline action or batch that failed and that no other analyzer
 /// explained. Its evidence is what there is: the failed phase and its context (`COMMAND_EXECUTION_ERROR`),
@@ -26,13 +27,9 @@ struct BuildFailureAnalyzer: Analyzer {
         ])
 
     func analyze(_ context: AnalysisContext) -> [Finding] {
-        // The subjects and scopes of the failures found so far, collected without copying the findings (a run
-        // with thousands of failing tests has as many).
-        var explained: Set<Subject> = []
-        for finding in context.priorFindings where finding.resolved != true && ![.collateral, .stopped, .ignored].contains(finding.category) {
-            explained.insert(finding.subject)
-            if let scope = finding.scope { explained.insert(scope) }
-        }
+        // The subjects and scopes of the failures found so far, and those whose only evidence is flaky tests
+        // (`flaky_failure` reports them): none of them is a failure that nothing explains.
+        let explained = FailureExplanations(context.priorFindings).covered
         var findings: [Finding] = []
         var covered: Set<Subject> = []
 
@@ -61,13 +58,22 @@ struct BuildFailureAnalyzer: Analyzer {
                 evidence: failed.flatMap { evidence($0, owner: "build \(build.value.id ?? "")", path: build.path) } + logEvidence(for: subject),
                 target: target))
         }
+        // The evidence files attributed to each group or build, for messages that say what there was.
+        var evidenceByScope: [Subject: [String]] = [:]
+        if context.groups.contains(where: { $0.knownStatus == .failed }) {
+            var seen: Set<String> = []
+            let paths = context.junitReports.map(\.path) + context.logs.map(\.path) + context.testCases.map(\.path) + context.reports.map(\.path)
+            for path in paths where seen.insert(path).inserted {
+                if let scope = context.attribution(forPath: path)?.scope { evidenceByScope[scope, default: []].append(path) }
+            }
+        }
         for index in context.groups.indices where context.groups[index].knownStatus == .failed && !context.groups[index].ignoresFailure {
             let ref = context.groups[index]
             let subject = Subject(.buildGroup, ref.identifier)
             guard !explained.contains(subject), covered.insert(subject).inserted else { continue }
             findings.append(Finding(
                 analyzer: Self.description.id, category: .buildFailure, subject: subject,
-                message: "\(ref.identifier) FAILED; the run has no build details, test report or log that says why (save `aws codebuild batch-get-builds` for its build, and its reports)",
+                message: Self.groupMessage(ref, evidence: evidenceByScope[subject] ?? [], context: context),
                 evidence: [EvidenceLine(path: context.batchPath(ref), text: "build group \(ref.identifier): FAILED")] + logEvidence(for: subject),
                 target: context.target(of: ref)))
         }
@@ -114,5 +120,25 @@ struct BuildFailureAnalyzer: Analyzer {
                 evidence: [EvidenceLine(path: execution.path, text: "pipeline execution \(id): Failed")], target: nil))
         }
         return findings
+    }
+
+    /// Why a failed group is unexplained, truthfully: "no build details, test report or log" only when the run
+    /// has none for it; otherwise what it has, and what would tell more.
+    static func groupMessage(_ ref: GroupRef, evidence paths: [String], context: AnalysisContext) -> String {
+        // The id comes from the input: quoted for a shell.
+        let save = "save `aws codebuild batch-get-builds --ids \(ref.currentBuildID.map(ShellQuote.quote) ?? "<its build id>")` (its phases name the failed command)"
+        guard !paths.isEmpty else {
+            return "\(ref.identifier) FAILED; the run has no build details, test report or log that says why (\(save), and its reports and log)"
+        }
+        let shown = paths.prefix(3).map { path -> String in
+            if let report = context.junitReports.first(where: { $0.path == path }) {
+                let counts = report.value.counts
+                return "test report \(path) (\(counts.total) tests: \(counts.passed) passed, \(counts.failed + counts.errored) failed, \(counts.skipped) skipped)"
+            }
+            if context.logs.contains(where: { $0.path == path }) { return "log \(path) (no failed command or known error in it)" }
+            return "\(path) (no failure in it)"
+        }
+        let more = paths.count > 3 ? " and \(paths.count - 3) more" : ""
+        return "\(ref.identifier) FAILED, and what the run has for it does not say why: \(shown.joined(separator: "; "))\(more); there are no build details: \(save), and its full log"
     }
 }
