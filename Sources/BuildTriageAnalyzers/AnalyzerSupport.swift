@@ -134,7 +134,7 @@ extension AnalysisContext {
 /// What the primary analyzers' findings explain, for the fallback analyzers: the subjects and scopes of the
 /// failures that call for action, and the scopes whose only failures are flaky tests that passed (on a rerun in
 /// their report, or in a later attempt). A failed build or group whose only evidence is flaky tests is explained
-/// by them (docs/decisions.md): it is not a `build-failure` with nothing to go on.
+/// by them (Docs/decisions.md): it is not a `build-failure` with nothing to go on.
 struct FailureExplanations {
     /// Subjects and scopes of unresolved failures (not collateral, stopped or ignored).
     var explained: Set<Subject> = []

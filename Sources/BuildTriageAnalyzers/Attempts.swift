@@ -1,6 +1,6 @@
 import BuildTriageCore
 
-/// The attempt a piece of evidence belongs to (docs/decisions.md, "The order of attempts"): what it is an attempt
+/// The attempt a piece of evidence belongs to (Docs/decisions.md, "The order of attempts"): what it is an attempt
 /// of (a build group of a batch, a CodeBuild project, or the CI job) and where it stands among that thing's
 /// attempts. Never the order of the files: only the group's attempts (prior build summaries by request time, the
 /// current one last), the build number, the build's start time and the report's creation time order them.

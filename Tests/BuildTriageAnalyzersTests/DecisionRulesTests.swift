@@ -5,7 +5,7 @@ import Testing
 
 @testable import BuildTriageAnalyzers
 
-/// The decision rules of docs/decisions.md that runs written by others exposed: the order of attempts, failures
+/// The decision rules of Docs/decisions.md that runs written by others exposed: the order of attempts, failures
 /// explained by flaky tests alone, messages that are true, and responses with nothing to analyze. Each runs the
 /// real ingest and the whole engine on inputs as the AWS CLI and the test runners write them.
 @Suite struct DecisionRulesTests {
@@ -31,10 +31,17 @@ import Testing
               {"identifier": "unit", "currentBuildSummary": {"arn": "\#(arn)proj:second", "buildStatus": "\#(current)", "requestedOn": "2026-01-01T10:30:00Z"},
                "priorBuildSummaryList": [{"arn": "\#(arn)proj:first", "buildStatus": "\#(prior)", "requestedOn": "2026-01-01T10:00:00Z"}]}]}}
             """#
+        func phases(_ status: String, _ number: Int) -> String {
+            status == "FAILED"
+                ? #"[{"phaseType": "BUILD", "phaseStatus": "FAILED", "contexts": [{"statusCode": "COMMAND_EXECUTION_ERROR", "message": "make test in build #\#(number)"}]}]"#
+                : "[]"
+        }
         let builds = #"""
             {"builds": [
-              {"id": "proj:second", "arn": "\#(arn)proj:second", "buildNumber": 8, "startTime": "2026-01-01T10:30:05Z", "buildStatus": "\#(current)", "projectName": "proj", "resolvedSourceVersion": "abc123"},
-              {"id": "proj:first", "arn": "\#(arn)proj:first", "buildNumber": 7, "startTime": "2026-01-01T10:00:05Z", "buildStatus": "\#(prior)", "projectName": "proj", "resolvedSourceVersion": "abc123"}]}
+              {"id": "proj:second", "arn": "\#(arn)proj:second", "buildNumber": 8, "startTime": "2026-01-01T10:30:05Z", "buildStatus": "\#(current)",
+               "projectName": "proj", "resolvedSourceVersion": "abc123", "phases": \#(phases(current, 8))},
+              {"id": "proj:first", "arn": "\#(arn)proj:first", "buildNumber": 7, "startTime": "2026-01-01T10:00:05Z", "buildStatus": "\#(prior)",
+               "projectName": "proj", "resolvedSourceVersion": "abc123", "phases": \#(phases(prior, 7))}]}
             """#
         return [("batch.json", batchJSON), ("builds.json", builds)]
     }
@@ -54,6 +61,22 @@ import Testing
             #expect(result.verdict == .clean, "\(result.recommendations.map(\.reason))")
             #expect(!result.recommendations.contains { $0.blockedBy?.contains { $0.contains("not in a failed state") } == true })
             #expect(!result.findings.contains { $0.category == .buildFailure })
+        }
+
+        // With no report at all: the earlier attempt's failed build is history once the group succeeded.
+        for files in [resolved, resolved.reversed()] {
+            let (_, history) = Self.analyze(files)
+            let failure = try #require(history.findings.first { $0.category == .buildFailure })
+            #expect(failure.resolved == true && failure.message.contains("its later attempt proj:second succeeded"), "\(failure.message)")
+            #expect(history.verdict == .clean, "\(history.recommendations.map(\.reason))")
+        }
+        // Both attempts failed: the current one is reported, whichever file comes first.
+        let bothFailed = Self.retriedBatch(batch: "FAILED", current: "FAILED", prior: "FAILED")
+        for files in [bothFailed, bothFailed.reversed()] {
+            let (_, failures) = Self.analyze(files)
+            let messages = failures.findings.filter { $0.category == .buildFailure }.map(\.message)
+            #expect(messages.count == 1 && messages[0].contains("build #8"), "\(messages)")
+            #expect(failures.verdict == .investigate)
         }
 
         // The same evidence with the attempts the other way round: the latest attempt failed, the earlier passed.

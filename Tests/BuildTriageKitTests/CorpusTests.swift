@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// Real AWS CLI outputs written by other projects (`Tests/Corpus/aws`): each is detected as its kind and
-/// read, and yields the findings DECISIONS.md calls for.
+/// read, and yields the findings Docs/decisions.md calls for.
 @Suite struct AWSCorpusTests {
     static let corpus = Place.corpus.appendingPathComponent("aws")
 

@@ -47,16 +47,37 @@ struct BuildFailureAnalyzer: Analyzer {
             }
         }
 
+        // group identifier → its first group, made when a failed build ran for a group.
+        var groupByIdentifier: [String: Int]?
         for build in context.builds where build.value.buildStatus == .failed {
             let (subject, target) = context.place(of: build)
-            guard !explained.contains(subject), covered.insert(subject).inserted else { continue }
+            guard !explained.contains(subject), !covered.contains(subject) else { continue }
+            // An earlier attempt of a group (the order of attempts, never of the files): history when a later
+            // attempt succeeded (resolved), and left to the current attempt when that one is in the inputs.
+            var later: String?
+            if subject.kind == .buildGroup, let id = build.value.id {
+                if groupByIdentifier == nil {
+                    var first: [String: Int] = [:]
+                    for index in context.groups.indices where first[context.groups[index].identifier] == nil { first[context.groups[index].identifier] = index }
+                    groupByIdentifier = first
+                }
+                if let index = groupByIdentifier?[subject.id], let current = context.groups[index].currentBuildID, current != id {
+                    if context.groups[index].knownStatus == .succeeded {
+                        later = current
+                    } else if context.build(id: current)?.value.buildStatus.map(AnalysisContext.isFailure) == true {
+                        continue
+                    }
+                }
+            }
+            covered.insert(subject)
             let failed = (build.value.phases ?? []).filter { $0.phaseStatus.map { $0.known != .succeeded } ?? false && $0.phaseType?.known != .completed }
             let detail = failed.map { describe($0.meaningfulContexts) }.first { !$0.isEmpty }
+            let outcome = later.map { "; its later attempt \($0) succeeded" } ?? "; no test report or known log pattern explains it"
             findings.append(Finding(
                 analyzer: Self.description.id, category: .buildFailure, subject: subject,
-                message: "\(subject.id) failed in \(failed.first?.phaseType?.rawValue ?? "an unknown phase")\(detail.map { " — \($0)" } ?? ""); no test report or known log pattern explains it",
+                message: "\(subject.id) failed in \(failed.first?.phaseType?.rawValue ?? "an unknown phase")\(detail.map { " — \($0)" } ?? "")\(outcome)",
                 evidence: failed.flatMap { evidence($0, owner: "build \(build.value.id ?? "")", path: build.path) } + logEvidence(for: subject),
-                target: target))
+                target: target, resolved: later == nil ? nil : true))
         }
         // The evidence files attributed to each group or build, for messages that say what there was.
         var evidenceByScope: [Subject: [String]] = [:]
