@@ -99,6 +99,26 @@ import Testing
         #expect(groups.verdict == .retry)
     }
 
+    /// With no build to go by, CodeBuild reports are ordered by their creation time (not by file).
+    @Test func reportCreationTimeOrdersAttempts() throws {
+        func files(failedAt: String, passedAt: String) -> [(String, String)] {
+            let reports = #"""
+                {"reports": [{"arn": "arn:aws:codebuild:us-east-1:123456789012:report/unit:r1", "name": "unit", "created": "\#(failedAt)"},
+                             {"arn": "arn:aws:codebuild:us-east-1:123456789012:report/unit:r2", "name": "unit", "created": "\#(passedAt)"}]}
+                """#
+            let failed = #"{"testCases": [{"reportArn": "arn:aws:codebuild:us-east-1:123456789012:report/unit:r1", "prefix": "a.B", "name": "t", "status": "FAILED", "message": "boom"}]}"#
+            let passed = #"{"testCases": [{"reportArn": "arn:aws:codebuild:us-east-1:123456789012:report/unit:r2", "prefix": "a.B", "name": "t", "status": "SUCCEEDED"}]}"#
+            return [("b-cases.json", failed), ("a-cases.json", passed), ("reports.json", reports)]
+        }
+        let (_, later) = Self.analyze(files(failedAt: "2026-01-01T10:00:00Z", passedAt: "2026-01-01T10:30:00Z"))
+        let resolved = try #require(later.findings.first { $0.analyzer == "flaky_test" })
+        #expect(resolved.resolved == true, "\(resolved.message)")
+        #expect(later.verdict == .clean)
+        let (_, earlier) = Self.analyze(files(failedAt: "2026-01-01T10:30:00Z", passedAt: "2026-01-01T10:00:00Z"))
+        #expect(earlier.findings.first { $0.analyzer == "flaky_test" }?.resolved == nil)
+        #expect(earlier.verdict == .retry)
+    }
+
     /// The keys that order attempts, first known key first; nothing tells apart attempts of different things.
     @Test func attemptKeys() {
         let early = Attempt(lineage: "project p", buildNumber: 7, buildStart: 200)
