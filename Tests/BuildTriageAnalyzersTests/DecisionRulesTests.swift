@@ -1,5 +1,4 @@
 import BuildTriageCore
-import BuildTriageIngest
 import Foundation
 import Testing
 
@@ -11,12 +10,7 @@ import Testing
 @Suite struct DecisionRulesTests {
     /// Ingests `files` in the order given and analyzes them.
     static func analyze(_ files: [(String, String)]) -> (TriageInput, AnalysisResult) {
-        var input = TriageInput()
-        for (path, content) in files {
-            let read = Ingestor.read(data: Data(content.utf8), path: path)
-            input.inputs.append(read.record)
-            if let document = read.document { input.documents.append(SourcedDocument(path: path, document: document)) }
-        }
+        let input = AnalyzerExampleTests.input(files.map { (path: $0.0, content: $0.1) })
         return (input, AnalysisEngine.analyze(input))
     }
 
