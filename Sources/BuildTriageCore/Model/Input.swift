@@ -11,6 +11,10 @@ public enum InputKind: String, Codable, Hashable, Sendable, CaseIterable {
     case codepipelineDefinition = "codepipeline-definition"
     case junit
     case buildLog = "build-log"
+    /// An EventBridge event (CodeBuild or CodePipeline state change): says which event started the triage.
+    case eventbridgeEvent = "eventbridge-event"
+    /// The `manifest.json` of a folder written by `buildtriage collect`.
+    case collectManifest = "collect-manifest"
     /// Content that is none of the above (or could not be read far enough to tell).
     case unknown
 }
@@ -54,6 +58,8 @@ public enum Document: Sendable, Hashable {
     case codepipelineDefinition(PipelineDeclaration)
     case junit(JUnitReport)
     case buildLog(BuildLog)
+    case eventbridgeEvent(EventBridgeEvent)
+    case collectManifest(CollectManifest)
 
     public var kind: InputKind {
         switch self {
@@ -68,6 +74,8 @@ public enum Document: Sendable, Hashable {
         case .codepipelineDefinition: .codepipelineDefinition
         case .junit: .junit
         case .buildLog: .buildLog
+        case .eventbridgeEvent: .eventbridgeEvent
+        case .collectManifest: .collectManifest
         }
     }
 }
@@ -93,6 +101,8 @@ extension Document: Codable {
         case .codepipelineDefinition(let value): try container.encode(value, forKey: .content)
         case .junit(let value): try container.encode(value, forKey: .content)
         case .buildLog(let value): try container.encode(value, forKey: .content)
+        case .eventbridgeEvent(let value): try container.encode(value, forKey: .content)
+        case .collectManifest(let value): try container.encode(value, forKey: .content)
         }
     }
 
@@ -113,6 +123,8 @@ extension Document: Codable {
         case .codepipelineDefinition: self = .codepipelineDefinition(try container.decode(PipelineDeclaration.self, forKey: .content))
         case .junit: self = .junit(try container.decode(JUnitReport.self, forKey: .content))
         case .buildLog: self = .buildLog(try container.decode(BuildLog.self, forKey: .content))
+        case .eventbridgeEvent: self = .eventbridgeEvent(try container.decode(EventBridgeEvent.self, forKey: .content))
+        case .collectManifest: self = .collectManifest(try container.decode(CollectManifest.self, forKey: .content))
         case .unknown:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "a document of kind unknown holds nothing")
         }
