@@ -34,7 +34,7 @@ struct BuildTriageCommand: ParsableCommand {
               buildtriage --generate-completion-script bash
             """,
         version: version,
-        subcommands: [Analyze.self, Retry.self, Analyzers.self, Rules.self],
+        subcommands: [Analyze.self, Retry.self, Analyzers.self, Rules.self, Collect.self],
         defaultSubcommand: Analyze.self
     )
 }

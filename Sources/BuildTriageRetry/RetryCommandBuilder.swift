@@ -128,7 +128,7 @@ public enum RetryCommandBuilder {
 
     /// `[name, value]`, or `["name=value"]` when the value starts with `-` (the aws CLI's argparse would read
     /// `--stage-name -Deploy` as a missing value followed by an option: tested, rc 2).
-    static func option(_ name: String, _ value: String) -> [String] {
+    public static func option(_ name: String, _ value: String) -> [String] {
         value.hasPrefix("-") ? ["\(name)=\(value)"] : [name, value]
     }
 

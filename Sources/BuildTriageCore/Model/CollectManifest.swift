@@ -53,6 +53,8 @@ public struct CollectManifest: Codable, Hashable, Sendable {
         public var file: String?
         /// The service error code, or the failure, when it failed.
         public var error: String?
+        /// Anything else worth knowing (where a log was cut).
+        public var note: String?
 
         public init(
             operation: String, ids: [String], exitStatus: Int32?, pages: Int, attempts: Int, bytes: Int, seconds: Double,
