@@ -59,24 +59,3 @@ struct FakeAWS {
         Shell.nulFields(try String(contentsOfFile: logPath, encoding: .utf8))
     }
 }
-
-/// Starts `process` from a thread with an empty signal mask, so that SIGTERM reaches it (a child inherits the
-/// spawning thread's mask, and test worker threads block nearly everything).
-func launchWithCleanSignalMask(_ process: Process) throws {
-    final class State: @unchecked Sendable {
-        var error: (any Error)?
-        let done = DispatchSemaphore(value: 0)
-    }
-    let state = State()
-    let thread = Thread {
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        pthread_sigmask(SIG_SETMASK, &empty, nil)
-        do { try process.run() } catch { state.error = error }
-        state.done.signal()
-    }
-    thread.start()
-    state.done.wait()
-    if let error = state.error { throw error }
-}
-
