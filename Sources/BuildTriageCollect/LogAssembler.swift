@@ -20,10 +20,11 @@ struct LogAssembler {
 
     /// One CloudWatch event's message (a trailing newline is dropped: each event is a line).
     mutating func append(_ message: String) {
-        var line = Substring(message)
-        if line.hasSuffix("\n") { line = line.dropLast() }
-        if line.hasSuffix("\r") { line = line.dropLast() }
-        let text = String(line)
+        // By bytes: "\r\n" is one Character, so `hasSuffix("\n")` would not see it.
+        var bytes = Substring(message).utf8[...]
+        if bytes.last == UInt8(ascii: "\n") { bytes = bytes.dropLast() }
+        if bytes.last == UInt8(ascii: "\r") { bytes = bytes.dropLast() }
+        let text = String(Substring(bytes))
         let size = text.utf8.count + 1
         totalBytes += size
         totalLines += 1
