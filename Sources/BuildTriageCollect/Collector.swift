@@ -140,6 +140,9 @@ public final class Collector {
         case .builds(let ids):
             let builds = collectBuilds(ids, root: true)
             collectBuildDetails(builds)
+            // A build of a batch names its batch: the batch (and its other builds) decide whether to retry it.
+            let batches = builds.compactMap(\.buildBatchArn).compactMap { try? CollectTarget.codeBuildID($0, kind: .batch).get() }
+            if !batches.isEmpty { collectBatches(Array(Set(batches)).sorted(), root: false) }
         case .pipeline(let name, let executionID):
             collectPipeline(name, executionID: executionID)
         case .event(_, let raw, let names):

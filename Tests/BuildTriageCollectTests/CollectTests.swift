@@ -151,6 +151,32 @@ struct CollectTests {
         #expect(run.count("FilterLogEvents") == 0)
     }
 
+    @Test("--wait: the batch is polled until it is no longer in progress, then collected; a build of a batch brings its batch")
+    func waitForBatch() throws {
+        var world = World()
+        world.build("proj:w1", status: "FAILED", log: ["[Container] 2020/10/21 17:26:23 Running command make\n", "boom\n"])
+        world.batch("proj:wb", status: "FAILED", groups: [("unit", current: ("proj:w1", "FAILED"), prior: [])])
+        let finished = try #require(world.batches["proj:wb"] as? [String: Any])
+        var running = finished
+        running["buildBatchStatus"] = "IN_PROGRESS"
+        world.batches["proj:wb"] = [running, running, finished]
+        var built = try #require(world.builds["proj:w1"] as? [String: Any])
+        built["buildBatchArn"] = "arn:aws:codebuild:us-east-1:123456789012:build-batch/proj:wb"
+        world.builds["proj:w1"] = built
+        let run = try collect(.batch("proj:wb"), world: world, wait: true)
+        defer { run.folder.cleanUp() }
+        #expect(run.count("BatchGetBuildBatches") == 3)
+        #expect(run.progress.filter { $0.contains("waiting: batch proj:wb is in progress") }.count == 2)
+        #expect(run.file("batch-get-build-batches-proj_wb.json")?.contains("\"FAILED\"") == true)
+        #expect(run.manifest.calls.filter { $0.operation == "codebuild batch-get-build-batches" }.count == 3)
+        #expect(run.manifest.status == .complete, "\(run.manifest.failures)")
+
+        // Starting from the build: its batch is fetched too, and the build is not fetched twice.
+        let fromBuild = try collect(.builds(["proj:w1"]), world: world)
+        defer { fromBuild.folder.cleanUp() }
+        #expect(fromBuild.operations.filter { $0.hasPrefix("BatchGet") } == ["BatchGetBuilds", "BatchGetBuildBatches"])
+    }
+
     @Test("a pipeline execution superseded by a later one: the later execution is fetched, and the CodeBuild build its action ran")
     func supersededPipeline() throws {
         let old = "11111111-1111-4111-8111-111111111111"

@@ -132,7 +132,7 @@ final class ProgressLines: @unchecked Sendable {
 /// Runs `Collector` on `target` against a fresh stub serving `world`; the stub is stopped before returning.
 /// The CLI retries a throttled call once itself (standard mode, 2 attempts), then `collect` runs it again
 /// after 50 ms (twice at most).
-func collect(_ target: CollectTarget, world: World, maxLogBytes: Int = CollectOptions.defaultMaxLogBytes) throws -> Collected {
+func collect(_ target: CollectTarget, world: World, wait: Bool = false) throws -> Collected {
     let aws = try requireAWS()
     let stub = try AWSStub(world: world.json, maxRequests: 500)
     defer { stub.stop() }
@@ -141,8 +141,8 @@ func collect(_ target: CollectTarget, world: World, maxLogBytes: Int = CollectOp
     environment["AWS_MAX_ATTEMPTS"] = "2"
     environment["AWS_RETRY_MODE"] = "standard"
     let options = CollectOptions(
-        awsPath: aws, globals: AWSGlobalOptions(endpointURL: stub.endpoint), environment: environment, maxLogBytes: maxLogBytes,
-        retryDelays: [.milliseconds(50), .milliseconds(50)], callTimeout: .seconds(60))
+        awsPath: aws, globals: AWSGlobalOptions(endpointURL: stub.endpoint), environment: environment, wait: wait,
+        waitTimeout: .seconds(60), pollInterval: .milliseconds(50), retryDelays: [.milliseconds(50), .milliseconds(50)], callTimeout: .seconds(60))
     let lines = ProgressLines()
     let collector = try Collector(options: options, folder: folder.url) { lines.add($0) }
     let manifest = collector.collect(target)
