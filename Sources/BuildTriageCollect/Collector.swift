@@ -158,19 +158,18 @@ public final class Collector {
     private func collectBatches(_ ids: [String], root: Bool) {
         let ids = ids.filter { seenBatches.insert($0).inserted }
         guard !ids.isEmpty else { return }
-        var response = fetchBatches(ids, root: root)
-        if options.wait, let batches = response?.batches {
-            let running = batches.filter { $0.buildBatchStatus?.known == .inProgress }.compactMap(\.id)
+        var batches = fetchBatches(ids, root: root)
+        if options.wait, let current = batches {
+            let running = current.filter { $0.buildBatchStatus?.known == .inProgress }.compactMap(\.id)
             if !running.isEmpty {
                 waitUntilDone(what: "batch \(running.joined(separator: " "))") {
-                    response = self.fetchBatches(ids, root: root, polling: true)
-                    return response?.batches.contains { $0.buildBatchStatus?.known == .inProgress } ?? false
+                    batches = self.fetchBatches(ids, root: root, polling: true)
+                    return batches?.contains { $0.buildBatchStatus?.known == .inProgress } ?? false
                 }
             }
         }
-        guard let batches = response?.batches else { return }
         var buildIDs: [String] = []
-        for batch in batches {
+        for batch in batches ?? [] {
             for group in batch.buildGroups ?? [] {
                 for summary in [group.currentBuildSummary].compactMap({ $0 }) + (group.priorBuildSummaryList ?? []) {
                     guard let arn = summary.arn else { continue }
@@ -186,44 +185,15 @@ public final class Collector {
         collectBuildDetails(builds)
     }
 
-    private struct Batches {
-        var batches: [BuildBatch]
-    }
-
-    private var lastBatchFile: [String: String] = [:]
-
-    private func fetchBatches(_ ids: [String], root: Bool, polling: Bool = false) -> Batches? {
-        let operation = "codebuild batch-get-build-batches"
-        let key = ids.joined(separator: " ")
-        let file = lastBatchFile[key] ?? output.name(["batch-get-build-batches", ids[0]] + (ids.count > 1 ? ["and-\(ids.count - 1)-more"] : []), ext: "json")
-        lastBatchFile[key] = file
-        guard let data = single(operation, ids: ids, arguments: ["--ids"] + ids, file: file, missing: "batch \(key)") else {
-            if root { rootFetched = false }
-            return nil
-        }
-        guard let response = try? JSONDecoder().decode(BuildBatchesResponse.self, from: data) else {
-            fail(operation, ids, code: "unreadable", message: "the response is not the JSON of batch-get-build-batches", missing: "batch \(key)")
-            if root { rootFetched = false }
-            return nil
-        }
-        if !polling {
-            for id in response.buildBatchesNotFound ?? [] {
-                fail(operation, [id], code: "notFound", message: "CodeBuild has no batch build \(Display.quoted(id)) (buildBatchesNotFound)", missing: "batch \(id)")
-            }
-        }
-        let batches = response.buildBatches ?? []
-        if root, batches.isEmpty { rootFetched = false }
-        return Batches(batches: batches)
+    private func fetchBatches(_ ids: [String], root: Bool, polling: Bool = false) -> [BuildBatch]? {
+        batchGet(BuildBatchesResponse.self, ids, root: root, polling: polling)?.items
     }
 
     /// `batch-get-builds` for the ids not fetched yet, 100 a call.
     private func collectBuilds(_ ids: [String], root: Bool) -> [Build] {
         let ids = ids.filter { seenBuilds.insert($0).inserted }
         var builds: [Build] = []
-        var start = 0
-        while start < ids.count {
-            let chunk = Array(ids[start..<min(start + 100, ids.count)])
-            start += chunk.count
+        for chunk in Self.chunks(ids) {
             var fetched = fetchBuilds(chunk, root: root)
             if options.wait, let current = fetched,
                 current.contains(where: { $0.buildStatus?.known == .inProgress })
@@ -238,31 +208,35 @@ public final class Collector {
         return builds
     }
 
-    private var lastBuildsFile: [String: String] = [:]
-
     private func fetchBuilds(_ ids: [String], root: Bool, polling: Bool = false) -> [Build]? {
-        let operation = "codebuild batch-get-builds"
-        let key = ids.joined(separator: " ")
-        let file = lastBuildsFile[key] ?? output.name(["batch-get-builds", ids[0]] + (ids.count > 1 ? ["and-\(ids.count - 1)-more"] : []), ext: "json")
-        lastBuildsFile[key] = file
-        let missing = ids.count == 1 ? "build \(ids[0])" : "\(ids.count) builds (\(ids[0]) …)"
-        guard let data = single(operation, ids: ids, arguments: ["--ids"] + ids, file: file, missing: missing) else {
-            if root { rootFetched = false }
-            return nil
-        }
-        guard let response = try? JSONDecoder().decode(BuildsResponse.self, from: data) else {
-            fail(operation, ids, code: "unreadable", message: "the response is not the JSON of batch-get-builds", missing: missing)
-            if root { rootFetched = false }
-            return nil
-        }
-        if !polling {
-            for id in response.buildsNotFound ?? [] {
-                fail(operation, [id], code: "notFound", message: "CodeBuild has no build \(Display.quoted(id)) any more (buildsNotFound)", missing: "build \(id)")
+        batchGet(BuildsResponse.self, ids, root: root, polling: polling)?.items
+    }
+
+    /// The files of `batch-get-*` calls by ids: a poll rewrites the file of the call it repeats.
+    private var batchGetFiles: [String: String] = [:]
+
+    /// One `batch-get-*` call (at most 100 ids); ids listed as not found are failures (once, not at each poll).
+    /// When `root`, the call must find something, or the collection has failed.
+    private func batchGet<Response: BatchGetResponse>(_: Response.Type, _ ids: [String], root: Bool, polling: Bool = false) -> Response? {
+        let operation = "codebuild \(Response.command)"
+        let key = "\(Response.command) \(ids.joined(separator: " "))"
+        let file = batchGetFiles[key] ?? output.name([Response.command, ids[0]] + (ids.count > 1 ? ["and-\(ids.count - 1)-more"] : []), ext: "json")
+        batchGetFiles[key] = file
+        let missing = ids.count == 1 ? "\(Response.noun) \(ids[0])" : "\(ids.count) \(Response.noun)s (\(ids[0]) …)"
+        var response: Response?
+        if let data = single(operation, ids: ids, arguments: [Response.idsOption] + ids, file: file, missing: missing) {
+            response = try? JSONDecoder().decode(Response.self, from: data)
+            if response == nil {
+                fail(operation, ids, code: "unreadable", message: "the response is not the JSON of \(Response.command)", missing: missing)
             }
         }
-        let builds = response.builds ?? []
-        if root, builds.isEmpty { rootFetched = false }
-        return builds
+        if !polling {
+            for id in response?.notFound ?? [] {
+                fail(operation, [id], code: "notFound", message: "CodeBuild has no \(Response.noun) \(Display.quoted(id)) (not found)", missing: "\(Response.noun) \(id)")
+            }
+        }
+        if root, response?.items.isEmpty ?? true { rootFetched = false }
+        return response
     }
 
     /// The reports and test cases of every build, and the logs of the failed ones.
@@ -286,24 +260,11 @@ public final class Collector {
     /// `batch-get-reports` (100 a call), then every page of `describe-test-cases` of each test report.
     private func collectReports(_ arns: [String]) {
         var testReports: [String] = []
-        var start = 0
-        while start < arns.count {
-            let chunk = Array(arns[start..<min(start + 100, arns.count)])
-            start += chunk.count
-            let operation = "codebuild batch-get-reports"
-            let file = output.name(["batch-get-reports", chunk[0]] + (chunk.count > 1 ? ["and-\(chunk.count - 1)-more"] : []), ext: "json")
-            guard let data = single(operation, ids: chunk, arguments: ["--report-arns"] + chunk, file: file, missing: "\(chunk.count) test reports")
-            else {
-                testReports += chunk  // the test cases may still be readable
-                continue
-            }
-            let response = try? JSONDecoder().decode(ReportsResponse.self, from: data)
-            let notFound = Set(response?.reportsNotFound ?? [])
-            for arn in notFound {
-                fail(operation, [arn], code: "notFound", message: "CodeBuild has no report \(Display.quoted(arn)) any more (reportsNotFound)", missing: "report \(arn)")
-            }
-            let coverage = Set((response?.reports ?? []).filter { $0.type == "CODE_COVERAGE" }.compactMap(\.arn))
-            testReports += chunk.filter { !notFound.contains($0) && !coverage.contains($0) }
+        for chunk in Self.chunks(arns) {
+            // When the reports cannot be read, their test cases may still be.
+            let response = batchGet(ReportsResponse.self, chunk, root: false)
+            let skipped = Set(response?.notFound ?? []).union((response?.items ?? []).filter { $0.type == "CODE_COVERAGE" }.compactMap(\.arn))
+            testReports += chunk.filter { !skipped.contains($0) }
         }
         for arn in testReports {
             paged(
@@ -478,19 +439,23 @@ public final class Collector {
             }
         }
 
-        // Later executions: a stage whose latest execution is another one was run again since (the reason for
-        // Superseded, and for NotLatestPipelineExecutionException on a retry).
-        var later: [String] = []
+        // Later executions: the execution was superseded, or a stage's latest execution is a newer one (which is
+        // also why a retry of this one fails with NotLatestPipelineExecutionException).
+        var candidates: [String] = []
         for stage in state?.stageStates ?? [] {
-            if let id = stage.latestExecution?.pipelineExecutionId, id != executionID, !later.contains(id) { later.append(id) }
+            if let id = stage.latestExecution?.pipelineExecutionId, id != executionID, !candidates.contains(id) { candidates.append(id) }
         }
-        if execution?.status?.known == .superseded || !later.isEmpty {
-            if summaries == nil { summaries = listExecutions(name, until: { _ in true }) }
+        let superseded = execution?.status?.known == .superseded
+        if superseded || !candidates.isEmpty {
+            if summaries?.contains(where: { $0.pipelineExecutionId == executionID }) != true {
+                summaries = listExecutions(name, until: { $0.contains { $0.pipelineExecutionId == executionID } })
+            }
             let list = summaries ?? []
+            var later = candidates
             if let position = list.firstIndex(where: { $0.pipelineExecutionId == executionID }) {
-                for summary in list[..<position].reversed() {
-                    if let id = summary.pipelineExecutionId, !later.contains(id) { later.append(id) }
-                }
+                // Newest first: the executions before it in the list started after it.
+                let newer = list[..<position].reversed().compactMap(\.pipelineExecutionId)
+                later = newer.filter { superseded || candidates.contains($0) }
             }
             for id in later.prefix(10) where RetryCommandBuilder.pipelineExecutionId(id).isSuccess {
                 _ = fetchExecution(name, id)
@@ -709,6 +674,11 @@ public final class Collector {
             return "\(Display.quoted(value)) would make the aws CLI load a file or URL"
         }
         return nil
+    }
+
+    /// `ids` in runs of at most 100 (the `batch-get-*` limit).
+    private static func chunks(_ ids: [String]) -> [[String]] {
+        stride(from: 0, to: ids.count, by: 100).map { Array(ids[$0..<min($0 + 100, ids.count)]) }
     }
 
     private static func split(_ operation: String) -> (String, String) {

@@ -26,14 +26,7 @@ enum Shell {
     }
 
     /// An executable named `name` found on this process's PATH.
-    static func which(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        for directory in path.split(separator: ":") where directory.hasPrefix("/") {
-            let candidate = "\(directory)/\(name)"
-            if access(candidate, X_OK) == 0 { return candidate }
-        }
-        return nil
-    }
+    static func which(_ name: String) -> String? { executableOnPath(name) }
 }
 
 /// A fake `aws` that records its arguments, NUL-terminated, in `$ARGV_LOG`.

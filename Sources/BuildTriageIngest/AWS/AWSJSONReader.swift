@@ -136,23 +136,7 @@ private struct Probe: Decodable {
             return value
         }
 
-        if has("detail-type"), has("source") {
-            // An EventBridge event (what started the triage), not a response.
-            let event = try EventBridgeEvent(from: decoder)
-            guard event.source == "aws.codebuild" || event.source == "aws.codepipeline" else {
-                result = .unsupported(
-                    "is an EventBridge event from \(event.source.map { "'\($0)'" } ?? "an unnamed source"), not from CodeBuild or CodePipeline")
-                return
-            }
-            result = .document(.eventbridgeEvent(event))
-        } else if has("buildtriageCollect") {
-            // The manifest `buildtriage collect` writes beside the responses.
-            do {
-                result = .document(.collectManifest(try CollectManifest(from: decoder)))
-            } catch {
-                result = .unsupported("is a buildtriage collect manifest that cannot be read: \(AWSJSONReader.describe(error))")
-            }
-        } else if has("buildBatch") {
+        if has("buildBatch") {
             result = .document(.codebuildBatches([try object("buildBatch", BuildBatch.self, "a batch build")]))
         } else if has("buildBatches") {
             result = .document(.codebuildBatches(try list("buildBatches", BuildBatch.self, "batch builds")))
@@ -180,6 +164,23 @@ private struct Probe: Decodable {
         } else if has("buildStatus"), has("id") {
             // A bare build, as printed with `--query 'builds[0]'`.
             result = .document(.codebuildBuilds([try Build(from: decoder)]))
+        } else if has("detail-type"), has("source") {
+            // An EventBridge event (what started the triage), not a response. After every response kind, as in
+            // `AWSResponseFastReader`, which knows only responses: a response member wins either way.
+            let event = try EventBridgeEvent(from: decoder)
+            guard event.source == "aws.codebuild" || event.source == "aws.codepipeline" else {
+                result = .unsupported(
+                    "is an EventBridge event from \(event.source.map { "'\($0)'" } ?? "an unnamed source"), not from CodeBuild or CodePipeline")
+                return
+            }
+            result = .document(.eventbridgeEvent(event))
+        } else if has("buildtriageCollect") {
+            // The manifest `buildtriage collect` writes beside the responses.
+            do {
+                result = .document(.collectManifest(try CollectManifest(from: decoder)))
+            } catch {
+                result = .unsupported("is a buildtriage collect manifest that cannot be read: \(AWSJSONReader.describe(error))")
+            }
         } else if has("ids") {
             result = .unsupported(
                 "holds only batch or build ids (list-build-batches / list-builds): nothing to analyze; "
