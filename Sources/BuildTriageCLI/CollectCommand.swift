@@ -16,14 +16,15 @@ struct Collect: ParsableCommand {
 
             Exit codes:
               0   complete: everything the run names was fetched
-              7   partial: some of it could not be fetched (manifest.json and stderr say what)
-              8   failed: the batch, builds or pipeline asked for could not be fetched at all
-              64  usage error, or an id the API would not accept (nothing was run)
+              7   partial: some of it is missing (manifest.json says what)
+              8   failed: what was asked for could not be fetched at all
+              64  usage error, or an id the API would not accept (nothing run)
 
             Examples:
               buildtriage collect batch "$CODEBUILD_BATCH_BUILD_IDENTIFIER" --output triage
               buildtriage collect pipeline MyPipeline --output triage --wait --timeout 20m
-              buildtriage collect --event event.json --output triage && buildtriage analyze triage
+              buildtriage collect --event event.json --output triage
+              buildtriage analyze triage
             """)
 
     @Argument(help: ArgumentHelp("batch ID, build ID..., or pipeline NAME (nothing with --event).", valueName: "what"))
@@ -50,7 +51,7 @@ struct Collect: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The aws executable (default: the first 'aws' on PATH).", valueName: "path"))
     var aws: String?
 
-    @Option(name: .long, help: ArgumentHelp("Bytes of each build's log kept: its head and tail (default 8 MiB).", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Bytes of each build's log kept: its head and tail.", valueName: "n"))
     var maxLogBytes: Int = CollectOptions.defaultMaxLogBytes
 
     @Flag(name: .long, help: "Poll until the batch, builds or execution are no longer in progress, then collect.")
