@@ -334,55 +334,19 @@ public final class Collector {
         var callIndex: Int
     }
 
-    /// A token-following loop over log events, appending each event's message to `log`.
+    /// Log events page after page, each event's message appended to `log`.
     private func follow(
         _ operation: String, ids: [String], arguments: [String], token option: String, log: inout LogAssembler,
         next: (LogEventsResponse) -> String?
     ) -> Followed {
-        let started = ContinuousClock.now
-        let (service, command) = Self.split(operation)
-        var token: String?
-        var seen: Set<String> = []
-        var pages = 0
-        var attempts = 0
-        var received = 0
-        var failure: AWSCLIError?
-        var exitStatus: Int32? = 0
-        while true {
-            var page = arguments
-            if let token { page += RetryCommandBuilder.option(option, token) }
-            let outcome = invoke(service, command, page)
-            attempts += outcome.attempts
-            exitStatus = outcome.exitStatus
-            guard let data = outcome.data else {
-                failure = outcome.error
-                break
-            }
-            received += data.count
-            pages += 1
+        let loop = followTokens(operation, ids: ids, arguments: arguments, tokenOption: option, limit: options.maxPages) { data, page in
             guard let response = try? JSONDecoder().decode(LogEventsResponse.self, from: data) else {
-                failure = AWSCLIError(kind: .other, code: "unreadable", message: "page \(pages) is not the JSON of \(command)")
-                break
+                return .failed(AWSCLIError(kind: .other, code: "unreadable", message: "page \(page) is not the JSON of \(operation)"))
             }
             for event in response.events ?? [] { log.append(event.message ?? "") }
-            guard let nextToken = next(response), !nextToken.isEmpty else { break }
-            // The end of a stream: the service answers with the token it was given.
-            if nextToken == token || seen.contains(nextToken) { break }
-            if let problem = Self.unsafeArgument(nextToken) {
-                failure = AWSCLIError(kind: .other, code: "invalidToken", message: "the next token is refused: \(problem)")
-                break
-            }
-            if pages >= options.maxPages {
-                failure = AWSCLIError(kind: .other, code: "tooManyPages", message: "stopped after \(pages) pages")
-                break
-            }
-            seen.insert(nextToken)
-            token = nextToken
+            return .next(next(response))
         }
-        let index = record(
-            operation, ids: ids, exitStatus: exitStatus, pages: pages, attempts: attempts, bytes: received, started: started, file: nil,
-            error: failure)
-        return Followed(operation: operation, error: failure, callIndex: index)
+        return Followed(operation: operation, error: loop.failure, callIndex: loop.callIndex)
     }
 
     // MARK: - CodePipeline
@@ -562,6 +526,38 @@ public final class Collector {
         _ operation: String, ids: [String], arguments: [String], fileParts: [String], missing: String, maxPages: Int? = nil,
         each: (Data) -> Bool = { _ in true }
     ) -> Int? {
+        var first: String?
+        let loop = followTokens(
+            operation, ids: ids, arguments: arguments + ["--no-paginate"], tokenOption: "--next-token",
+            limit: min(maxPages ?? options.maxPages, options.maxPages)
+        ) { data, page in
+            let file = output.name(fileParts + ["p\(page)"], ext: "json")
+            save(data, to: file)
+            if first == nil { first = file }
+            guard each(data) else { return .next(nil) }
+            return .next((try? JSONDecoder().decode(PagedResponse.self, from: data))?.nextToken)
+        }
+        manifest.calls[loop.callIndex].file = first
+        if let failure = loop.failure {
+            let what = loop.pages == 0 ? missing : "\(missing) after page \(loop.pages)"
+            fail(operation, ids, code: failure.code ?? failure.kind.rawValue, message: failure.message, missing: what)
+        }
+        return loop.pages == 0 && loop.failure != nil ? nil : loop.pages
+    }
+
+    /// What a page says: the next token (nil at the end), or why the page cannot be used.
+    private enum PageOutcome {
+        case next(String?)
+        case failed(AWSCLIError)
+    }
+
+    /// The loop of every paginated call: run, hand the page to `page` (which returns the next token, nil at the
+    /// end), and go on until there is no token, the service hands back one it already gave (the end of a log
+    /// stream), `limit` pages, or a failure. One manifest call for all pages.
+    private func followTokens(
+        _ operation: String, ids: [String], arguments: [String], tokenOption: String, limit: Int,
+        page: (Data, Int) -> PageOutcome
+    ) -> (pages: Int, failure: AWSCLIError?, callIndex: Int) {
         let started = ContinuousClock.now
         let (service, command) = Self.split(operation)
         var token: String?
@@ -569,14 +565,10 @@ public final class Collector {
         var pages = 0
         var attempts = 0
         var received = 0
-        var files: [String] = []
         var failure: AWSCLIError?
         var exitStatus: Int32? = 0
-        let limit = min(maxPages ?? options.maxPages, options.maxPages)
         while true {
-            var page = arguments + ["--no-paginate"]
-            if let token { page += RetryCommandBuilder.option("--next-token", token) }
-            let outcome = invoke(service, command, page)
+            let outcome = invoke(service, command, arguments + (token.map { RetryCommandBuilder.option(tokenOption, $0) } ?? []))
             attempts += outcome.attempts
             exitStatus = outcome.exitStatus
             guard let data = outcome.data else {
@@ -585,27 +577,30 @@ public final class Collector {
             }
             pages += 1
             received += data.count
-            let file = output.name(fileParts + ["p\(pages)"], ext: "json")
-            save(data, to: file)
-            files.append(file)
-            let goOn = each(data)
-            guard goOn, let next = (try? JSONDecoder().decode(PagedResponse.self, from: data))?.nextToken, !next.isEmpty,
-                seen.insert(next).inserted, pages < limit
-            else { break }
+            let next: String?
+            switch page(data, pages) {
+            case .next(let value): next = value
+            case .failed(let error):
+                failure = error
+                next = nil
+            }
+            guard let next, !next.isEmpty, next != token, seen.insert(next).inserted else { break }
             if let problem = Self.unsafeArgument(next) {
                 failure = AWSCLIError(kind: .other, code: "invalidToken", message: "the next token is refused: \(problem)")
                 break
             }
+            if pages >= limit {
+                if limit == options.maxPages {
+                    failure = AWSCLIError(kind: .other, code: "tooManyPages", message: "stopped after \(pages) pages")
+                }
+                break
+            }
             token = next
         }
-        record(
-            operation, ids: ids, exitStatus: exitStatus, pages: pages, attempts: attempts, bytes: received, started: started,
-            file: files.first, error: failure)
-        if let failure {
-            let what = pages == 0 ? missing : "\(missing) after page \(pages)"
-            fail(operation, ids, code: failure.code ?? failure.kind.rawValue, message: failure.message, missing: what)
-        }
-        return pages == 0 && failure != nil ? nil : pages
+        let index = record(
+            operation, ids: ids, exitStatus: exitStatus, pages: pages, attempts: attempts, bytes: received, started: started, file: nil,
+            error: failure)
+        return (pages, failure, index)
     }
 
     /// Polls with `poll` (which says whether it is still running) every `pollInterval`, until done or `waitTimeout`.
