@@ -26,6 +26,7 @@ public enum AWSJSONReader {
             switch probe.result {
             case .document(let document): return document
             case .unsupported(let message): throw IngestError(message)
+            case .nothingToAnalyze(let message): throw IngestError(message, nothingToAnalyze: true)
             }
         } catch let error as IngestError {
             throw error
@@ -116,6 +117,8 @@ private struct Probe: Decodable {
     enum Result {
         case document(Document)
         case unsupported(String)
+        /// A well-formed response that holds only ids: the input is ignored, with this note.
+        case nothingToAnalyze(String)
     }
 
     let result: Result
@@ -169,7 +172,7 @@ private struct Probe: Decodable {
             // `AWSResponseFastReader`, which knows only responses: a response member wins either way.
             let event = try EventBridgeEvent(from: decoder)
             guard event.source == "aws.codebuild" || event.source == "aws.codepipeline" else {
-                result = .unsupported(
+                result = .nothingToAnalyze(
                     "is an EventBridge event from \(event.source.map { "'\($0)'" } ?? "an unnamed source"), not from CodeBuild or CodePipeline")
                 return
             }
@@ -182,11 +185,11 @@ private struct Probe: Decodable {
                 result = .unsupported("is a buildtriage collect manifest that cannot be read: \(AWSJSONReader.describe(error))")
             }
         } else if has("ids") {
-            result = .unsupported(
-                "holds only batch or build ids (list-build-batches / list-builds): nothing to analyze; "
-                    + "save `aws codebuild batch-get-build-batches --ids …` (or batch-get-builds) instead")
+            result = .nothingToAnalyze(
+                "holds only batch or build ids (list-build-batches / list-builds-for-project): nothing to analyze; "
+                    + "save `aws codebuild batch-get-build-batches --ids …` (for builds, `aws codebuild batch-get-builds --ids …`) and pass that instead")
         } else if has("pipelineExecutionId"), container.allKeys.count == 1 {
-            result = .unsupported(
+            result = .nothingToAnalyze(
                 "is the reply of retry-stage-execution or start-pipeline-execution (an execution id only): "
                     + "nothing to analyze; save `aws codepipeline get-pipeline-state` instead")
         } else {
