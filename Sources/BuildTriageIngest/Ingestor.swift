@@ -150,7 +150,7 @@ public struct Ingestor: Sendable {
     ///
     /// Plain POSIX calls: one `open`, one `fstat` and, for a regular file, reads of exactly its size into one
     /// buffer that becomes the `Data` without a copy (Foundation's `FileHandle` and `attributesOfItem` cost more
-    /// than decoding a 10 KB response). A JUnit report in a regular file is streamed from disk instead, so a
+    /// than decoding a 10 KB response). An XML test report in a regular file is streamed from disk instead, so a
     /// large one is never held in memory. Anything else (a FIFO, a device, `<(…)`) is read to its end once.
     public static func read(path: String) -> Ingested {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -178,10 +178,11 @@ public struct Ingestor: Sendable {
         switch content {
         case .xml:
             guard isRegular else { break }
+            let head = [UInt8](head)
             do {
-                return success(path, .junit(try JUnitReader.read(path: path)))
+                return success(path, .junit(try XMLReportReader.read(path: path, head: head)))
             } catch {
-                return failure(path, .junit, error)
+                return failure(path, XMLReportReader.guessedKind(head), error)
             }
         case .json, .text:
             break
@@ -262,10 +263,11 @@ public struct Ingestor: Sendable {
                 return failure(path, .unknown, error)
             }
         case .xml:
+            let bytes = [UInt8](data)
             do {
-                return success(path, .junit(try JUnitReader.read(bytes: [UInt8](data))))
+                return success(path, .junit(try XMLReportReader.read(bytes: bytes)))
             } catch {
-                return failure(path, .junit, error)
+                return failure(path, XMLReportReader.guessedKind(bytes), error)
             }
         case .text:
             guard let text = String(validating: data, as: UTF8.self) ?? String(validatingUTF8Lossy: data) else {
