@@ -184,7 +184,15 @@ public struct Ingestor: Sendable {
             } catch {
                 return failure(path, XMLReportReader.guessedKind(head), error)
             }
-        case .json, .text:
+        case .json:
+            // An array is no AWS response: a Cucumber report, streamed from disk.
+            guard isRegular, Sniffer.startsWithArray(head) else { break }
+            do {
+                return success(path, .junit(try CucumberReader.read(path: path)))
+            } catch {
+                return failure(path, .unknown, error)
+            }
+        case .text:
             break
         case .empty, .binary, .unknownText:
             return read(data: head, path: path)
@@ -256,6 +264,13 @@ public struct Ingestor: Sendable {
         case .binary(let offset):
             return failure(path, .unknown, IngestError("binary content (NUL byte at offset \(offset)): not a report, response or log"))
         case .json:
+            if Sniffer.startsWithArray(data) {
+                do {
+                    return success(path, .junit(try CucumberReader.read(bytes: [UInt8](data))))
+                } catch {
+                    return failure(path, .unknown, error)
+                }
+            }
             do {
                 let document = try AWSJSONReader.read(data)
                 return success(path, document)
@@ -277,7 +292,7 @@ public struct Ingestor: Sendable {
         case .unknownText:
             return failure(
                 path, .unknown,
-                IngestError("not a recognised input: neither JSON (an AWS CLI response), XML (a JUnit report) nor a CodeBuild log"))
+                IngestError("not a recognised input: neither JSON (an AWS CLI response, a Cucumber report), XML (a test report) nor a CodeBuild log"))
         }
     }
 
