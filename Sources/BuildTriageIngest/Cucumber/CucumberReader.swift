@@ -85,6 +85,8 @@ private struct PendingScenario {
     var nameStart: Int
     var nameEnd: Int
     var reportLine: Int
+    /// The scenario's line in its feature file.
+    var sourceLine: Int?
     var time: Double?
     var verdict: Verdict?
 }
@@ -174,7 +176,7 @@ private struct CucumberWalker {
             let failure: TestFailure? =
                 scenario.outcome == .failed
                 ? TestFailure(
-                    kind: .failure, type: statusWord,
+                    kind: .failure, type: verdict.status == .failed ? nil : statusWord,
                     message: (detail.flatMap { $0.split(whereSeparator: \.isNewline).first.map(String.init) }
                         ?? "\(statusWord) step\(step.map { ": \($0)" } ?? "")").capped(bytes: JUnitLimits.messageBytes),
                     details: detail?.capped(bytes: JUnitLimits.detailBytes))
@@ -182,10 +184,20 @@ private struct CucumberWalker {
             report.add(
                 JUnitTestCase(
                     classname: owner.isEmpty ? nil : String(decoding: owner, as: UTF8.self),
-                    name: String(decoding: scenarioName, as: UTF8.self), file: uri.map { String(decoding: $0, as: UTF8.self) },
+                    name: String(decoding: scenarioName, as: UTF8.self), file: uri.map(Self.sourcePath), line: scenario.sourceLine,
                     reportLine: scenario.reportLine, time: scenario.time, outcome: scenario.outcome, failure: failure,
                     skippedMessage: scenario.outcome == .skipped ? step.map { "skipped step: \($0)" } : nil))
         }
+    }
+
+    /// The feature file's path from its `uri`, without a `classpath:` or `file:` scheme.
+    private static func sourcePath(_ uri: [UInt8]) -> String {
+        var path = String(decoding: uri, as: UTF8.self)
+        for scheme in ["classpath:", "file://", "file:"] where path.hasPrefix(scheme) {
+            path.removeFirst(scheme.count)
+            break
+        }
+        return path
     }
 
     private enum ElementType { case scenario, background, outline }
@@ -229,11 +241,12 @@ private struct CucumberWalker {
         worst.merge(verdict)
         let start = names.count
         names += name
-        if let line, line.isFinite, line >= 0, line < 1e15 { names += Array(" (line \(Int(line)))".utf8) }
+        let sourceLine = line.flatMap { $0.isFinite && $0 >= 0 && $0 < 1e15 ? Int($0) : nil }
+        if let sourceLine { names += Array(" (line \(sourceLine))".utf8) }
         let outcome = worst.status.outcome
         scenarios.append(
             PendingScenario(
-                outcome: outcome, nameStart: start, nameEnd: names.count, reportLine: reportLine,
+                outcome: outcome, nameStart: start, nameEnd: names.count, reportLine: reportLine, sourceLine: sourceLine,
                 time: duration > 0 ? duration / 1e9 : nil, verdict: outcome == .passed ? nil : worst))
     }
 

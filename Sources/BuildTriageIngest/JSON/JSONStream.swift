@@ -15,8 +15,8 @@ import Darwin
 /// than `maxDepth`. Only what the caller asks for is decoded (a string is copied up to a limit; the rest of it is
 /// checked and skipped).
 struct JSONStream {
-    /// Deeper nesting fails the document (JSONDecoder's own limit).
-    static let maxDepth = 512
+    /// Deeper nesting fails the document (a Cucumber report needs about ten levels).
+    static let maxDepth = 128
     static let chunkSize = 256 * 1024
 
     private let descriptor: Int32
