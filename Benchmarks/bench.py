@@ -141,6 +141,31 @@ def main():
                 targets.append((f"JUnit {size:g} MB: ≥ 12× faster than junitparser", f"{jp / bt:.1f}×", jp >= 12 * bt))
             targets.append((f"JUnit {size:g} MB: peak RSS ≤ 64 MB", f"{bt_rss:.0f} MB", bt_rss <= 64))
 
+    # The other test-report formats: one file per format at each size; time per test case against JUnit's.
+    junit_largest = max(junit_sizes)
+    junit_cases = count_testcases(os.path.join(data, f"junit-{junit_largest:g}mb.xml"))
+    junit_per_case = junit_times[junit_largest] / max(junit_cases, 1)
+    format_cases = [5000] if args.smoke else [50000, 500000]
+    for kind, ext in [("nunit2", "xml"), ("nunit3", "xml"), ("trx", "trx"), ("xunit", "xml"), ("testng", "xml"), ("cucumber", "json")]:
+        for cases in format_cases:
+            path = os.path.join(data, f"{kind}-{cases}.{ext}")
+            expected = json.load(open(path + ".expected.json"))
+            report = buildtriage_json(binary, path, analyze_ok)
+            if report is not None:
+                got = {key: report["tests"][key] for key in expected}
+                kinds = [item["kind"] for item in report["inputs"]]
+                if got != expected or kinds != [kind]:
+                    problems.append(f"{path}: BuildTriage read {kinds} {got}, expected {kind} {expected}")
+            bt, bt_rss, _ = measure([binary, "analyze", "--format", "json", path], runs, analyze_ok, warmup=1)
+            per_case = bt / max(expected["total"], 1)
+            size = os.path.getsize(path) / 1e6
+            out(f"| {kind} {size:.0f} MB ({expected['total']:,} cases) | buildtriage analyze --format json | {fmt_time(bt)} | "
+                f"{bt_rss:.0f} MB | {per_case * 1e9:.0f} ns a case, {per_case / junit_per_case:.2f}× JUnit's |")
+            if cases == max(format_cases):
+                targets.append((f"{kind} {cases:,} cases: time per case ≤ 1.5× JUnit {junit_largest:g} MB's",
+                                f"{per_case / junit_per_case:.2f}×", per_case <= 1.5 * junit_per_case))
+                targets.append((f"{kind} {cases:,} cases: peak RSS ≤ 64 MB", f"{bt_rss:.0f} MB", bt_rss <= 64))
+
     directory = os.path.join(data, f"batches-{batches}")
     report = buildtriage_json(binary, directory, analyze_ok)
     if report is not None:

@@ -91,19 +91,14 @@ private struct PendingScenario {
     var verdict: Verdict?
 }
 
+/// The member names read, in `Key.names` order.
 private enum Key {
-    static let table: [(String, Int)] = [
-        ("uri", uri), ("name", name), ("keyword", keyword), ("elements", elements), ("type", type), ("line", line),
-        ("before", before), ("after", after), ("steps", steps), ("result", result), ("status", status),
-        ("error_message", errorMessage), ("duration", duration),
-    ]
+    static let names = JSONKeys([
+        "uri", "name", "keyword", "elements", "type", "line", "before", "after", "steps", "result", "status",
+        "error_message", "duration",
+    ])
     static let uri = 0, name = 1, keyword = 2, elements = 3, type = 4, line = 5, before = 6, after = 7, steps = 8,
         result = 9, status = 10, errorMessage = 11, duration = 12
-
-    static func index(_ key: [UInt8]) -> Int? {
-        for (text, index) in table where text.utf8.elementsEqual(key) { return index }
-        return nil
-    }
 }
 
 private struct CucumberWalker {
@@ -140,8 +135,8 @@ private struct CucumberWalker {
         scenarios.removeAll(keepingCapacity: true)
         background = Verdict()
         lastWasBackground = false
-        try stream.object { stream, key throws(IngestError) in
-            switch Key.index(key) {
+        try stream.object(Key.names) { stream, key throws(IngestError) in
+            switch key {
             case Key.uri: uri = try stream.stringValue(limit: 1024)
             case Key.name: name = try stream.stringValue(limit: 1024)
             case Key.keyword:
@@ -213,8 +208,8 @@ private struct CucumberWalker {
         var line: Double?
         var verdict = Verdict()
         var duration = 0.0
-        try stream.object { stream, key throws(IngestError) in
-            switch Key.index(key) {
+        try stream.object(Key.names) { stream, key throws(IngestError) in
+            switch key {
             case Key.type:
                 let value = try stream.stringValue(limit: 32) ?? []
                 type = value.elementsEqual("background".utf8) ? .background : value.elementsEqual("scenario_outline".utf8) ? .outline : .scenario
@@ -266,16 +261,16 @@ private struct CucumberWalker {
             var keyword: [UInt8] = []
             var name: [UInt8] = []
             var hooks = Verdict()
-            try stream.object { stream, key throws(IngestError) in
-                switch Key.index(key) {
+            try stream.object(Key.names) { stream, key throws(IngestError) in
+                switch key {
                 case Key.result:
                     guard try stream.peek() == UInt8(ascii: "{") else {
                         try stream.skipValue()
                         return
                     }
                     sawResult = true
-                    try stream.object { stream, key throws(IngestError) in
-                        switch Key.index(key) {
+                    try stream.object(Key.names) { stream, key throws(IngestError) in
+                        switch key {
                         case Key.status:
                             own.status = try stream.stringValue(limit: 32).flatMap { bytes in
                                 bytes.withUnsafeBufferPointer { Status.table.match($0) }

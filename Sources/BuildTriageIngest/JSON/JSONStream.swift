@@ -29,6 +29,7 @@ struct JSONStream {
     private var depth = 0
     private(set) var line = 1
     private var lineStart = 0
+    private var keyScratch: [UInt8] = []
 
     /// Streams the file open at `descriptor` (not closed here).
     init(descriptor: Int32) {
@@ -147,9 +148,9 @@ struct JSONStream {
         guard depth <= Self.maxDepth else { throw error("JSON nested deeper than \(Self.maxDepth) levels") }
     }
 
-    /// Walks the object at the cursor (`{` next), calling `body` with each member's key (decoded, up to 64 bytes);
-    /// `body` must consume the value.
-    mutating func object(_ body: (inout JSONStream, [UInt8]) throws(IngestError) -> Void) throws(IngestError) {
+    /// Walks the object at the cursor (`{` next), calling `body` with the index in `keys` of each member's name (nil
+    /// for a name not in it); `body` must consume the value.
+    mutating func object(_ keys: JSONKeys, _ body: (inout JSONStream, Int?) throws(IngestError) -> Void) throws(IngestError) {
         guard try peek() == UInt8(ascii: "{") else { throw unexpected(expecting: "an object") }
         try open()
         if try peek() == UInt8(ascii: "}") {
@@ -157,13 +158,17 @@ struct JSONStream {
             depth -= 1
             return
         }
-        var key: [UInt8] = []
         while true {
             guard try peek() == UInt8(ascii: "\"") else { throw unexpected(expecting: "a member name") }
+            // One buffer for every member name (only its index is handed on).
+            var key = keyScratch
+            keyScratch = []
             key.removeAll(keepingCapacity: true)
-            try string(into: &key, limit: 64)
+            try string(into: &key, limit: keys.longest + 1)
+            let index = keys.index(of: key)
+            keyScratch = key
             try expect(UInt8(ascii: ":"))
-            try body(&self, key)
+            try body(&self, index)
             let next = try peek()
             position += 1
             if next == UInt8(ascii: ",") { continue }
@@ -204,7 +209,7 @@ struct JSONStream {
     /// Consumes one value of any kind.
     mutating func skipValue() throws(IngestError) {
         switch try peek() {
-        case UInt8(ascii: "{"): try object { stream, _ throws(IngestError) in try stream.skipValue() }
+        case UInt8(ascii: "{"): try object(JSONKeys.none) { stream, _ throws(IngestError) in try stream.skipValue() }
         case UInt8(ascii: "["): try array { stream throws(IngestError) in try stream.skipValue() }
         case UInt8(ascii: "\""):
             var none: [UInt8] = []
@@ -367,5 +372,23 @@ struct JSONStream {
         case 0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"): return
         default: throw unexpected(expecting: "',' or the end of the value")
         }
+    }
+}
+
+/// The member names a reader looks for, matched on decoded bytes.
+struct JSONKeys: Sendable {
+    private let names: [[UInt8]]
+    let longest: Int
+
+    static let none = JSONKeys([])
+
+    init(_ names: [String]) {
+        self.names = names.map { Array($0.utf8) }
+        longest = self.names.map(\.count).max() ?? 0
+    }
+
+    func index(of key: [UInt8]) -> Int? {
+        for (index, name) in names.enumerated() where name.count == key.count && name == key { return index }
+        return nil
     }
 }
