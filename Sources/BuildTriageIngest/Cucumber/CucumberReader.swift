@@ -280,16 +280,19 @@ private struct CucumberWalker {
                         default: try stream.skipValue()
                         }
                     }
-                case Key.keyword where isStep: keyword = try stream.stringValue(limit: 64) ?? []
-                case Key.name where isStep: name = try stream.stringValue(limit: 512) ?? []
+                // The step's words are kept only for a message: not once its result is known to be a pass.
+                case Key.keyword where isStep && !(sawResult && own.status == .passed): keyword = try stream.stringValue(limit: 64) ?? []
+                case Key.name where isStep && !(sawResult && own.status == .passed): name = try stream.stringValue(limit: 512) ?? []
                 case Key.before where isStep, Key.after where isStep: try results(&stream, into: &hooks, duration: &duration, isStep: false)
                 default: try stream.skipValue()
                 }
             }
             if !sawResult { own.status = .undefined }
-            own.step = isStep ? keyword + name : Array("hook".utf8)
             verdict.merge(hooks)
-            verdict.merge(own)
+            if own.status > verdict.status {
+                own.step = isStep ? keyword + name : Array("hook".utf8)
+                verdict = own
+            }
         }
     }
 }

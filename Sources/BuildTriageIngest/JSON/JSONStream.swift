@@ -244,12 +244,17 @@ struct JSONStream {
     private mutating func string(into bytes: inout [UInt8], limit: Int) throws(IngestError) {
         position += 1
         while true {
-            // Plain bytes in the buffer: one bounds check a byte.
+            // Plain bytes in the buffer, scanned without bounds checks.
             let start = position
-            while position < count {
-                let byte = buffer[position]
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-                position += 1
+            position = buffer.withUnsafeBufferPointer { bytes in
+                var index = start
+                let end = count
+                while index < end {
+                    let byte = bytes[index]
+                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                    index &+= 1
+                }
+                return index
             }
             if position > start, bytes.count < limit {
                 bytes.append(contentsOf: buffer[start..<min(position, start + limit - bytes.count)])

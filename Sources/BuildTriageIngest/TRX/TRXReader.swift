@@ -70,6 +70,8 @@ struct TRXState: XMLReportState {
     private var classIndex: [[UInt8]: Int32] = [:]
     private var classNames: [[UInt8]] = []
     private var definitionAttributes = XMLAttributeValues(slots: Attribute.count)
+    private var lastClassAttribute: [UInt8] = []
+    private var lastClassIndex: Int32 = -1
     private var unitTestDepth = -1
     private var unitTestID: UInt64 = 0
     private var pendingPasses: [PendingPass] = []
@@ -126,11 +128,18 @@ struct TRXState: XMLReportState {
             guard unitTestDepth >= 0, depth == unitTestDepth + 1 else { return }
             reader.readAttributes(Attribute.table, into: &definitionAttributes)
             guard definitionAttributes.isPresent(Attribute.className) else { return }
-            var name = Array(definitionAttributes.bytes(Attribute.className))
+            // Definitions come class by class: the same class as the last one costs no lookup.
+            if lastClassIndex >= 0, definitionAttributes.withBytes(Attribute.className, { $0.elementsEqual(lastClassAttribute) }) {
+                classOfTest[unitTestID] = lastClassIndex
+                return
+            }
+            lastClassAttribute = Array(definitionAttributes.bytes(Attribute.className))
+            var name = lastClassAttribute
             // `Namespace.Class, Assembly, Version=…`: the class only.
             if let comma = name.firstIndex(of: UInt8(ascii: ",")) { name.removeSubrange(comma...) }
             while name.last == 0x20 { name.removeLast() }
             let index: Int32
+            defer { lastClassIndex = index }
             if let known = classIndex[name] {
                 index = known
             } else {
