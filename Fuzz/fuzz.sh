@@ -94,7 +94,7 @@ seed() {
             ;;
         cucumber)
             find "$root/Samples" -path '*/input/*' -name '*.json' -exec sh -c \
-                'for f; do head -c1 "$f" | grep -q "\[" && cp "$f" "$0/$(echo "$f" | md5sum | cut -c1-12).json"; done' "$dir" {} +
+                'for f; do if head -c1 "$f" | grep -q "\["; then cp "$f" "$0/$(echo "$f" | md5sum | cut -c1-12).json"; fi; done' "$dir" {} +
             [[ -d "$shared/formats" ]] && find "$shared/formats" -name '*.json' -size -256k -exec sh -c \
                 'for f; do cp "$f" "$0/$(echo "$f" | md5sum | cut -c1-12).json"; done' "$dir" {} +
             ;;

@@ -6,8 +6,7 @@ import Testing
 /// Real AWS CLI outputs written by other projects (`Tests/Corpus/aws`): each is detected as its kind and
 /// read, and yields the findings DECISIONS.md calls for.
 @Suite struct AWSCorpusTests {
-    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpus/aws")
+    static let corpus = Place.corpus.appendingPathComponent("aws")
 
     /// file → expected kind; nil: a response that holds nothing to analyze (must be a clear diagnostic).
     static let kinds: [String: String?] = [

@@ -334,40 +334,56 @@ struct JSONStream {
             try delimiter()
             return nil
         }
-        // JSON's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-        var text: [UInt8] = []
+        // JSON's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?. A plain integer (the durations and
+        // lines of a report) is computed as it is read; any other number is parsed from its bytes at the end.
+        let startConsumed = consumed
+        let start = position
+        var negative = false
+        var magnitude: UInt64 = 0
+        var integerDigits = 0
+        var plain = true
         func peekRaw(_ stream: inout JSONStream) throws(IngestError) -> UInt8? {
             guard try stream.available() else { return nil }
             return stream.buffer[stream.position]
         }
-        func take(_ stream: inout JSONStream) {
-            text.append(stream.buffer[stream.position])
-            stream.position += 1
-        }
-        func digits(_ stream: inout JSONStream) throws(IngestError) -> Int {
+        func digits(_ stream: inout JSONStream, accumulate: Bool) throws(IngestError) -> Int {
             var found = 0
             while let byte = try peekRaw(&stream), byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
-                take(&stream)
+                if accumulate, found < 18 { magnitude = magnitude &* 10 &+ UInt64(byte - UInt8(ascii: "0")) }
+                stream.position += 1
                 found += 1
             }
             return found
         }
-        if try peekRaw(&self) == UInt8(ascii: "-") { take(&self) }
+        if try peekRaw(&self) == UInt8(ascii: "-") {
+            negative = true
+            position += 1
+        }
         guard let lead = try peekRaw(&self), lead >= UInt8(ascii: "0"), lead <= UInt8(ascii: "9") else {
             throw unexpected(expecting: "a value")
         }
-        if lead == UInt8(ascii: "0") { take(&self) } else { _ = try digits(&self) }
+        if lead == UInt8(ascii: "0") {
+            position += 1
+            integerDigits = 1
+        } else {
+            integerDigits = try digits(&self, accumulate: true)
+        }
         if try peekRaw(&self) == UInt8(ascii: ".") {
-            take(&self)
-            guard try digits(&self) > 0 else { throw unexpected(expecting: "a digit") }
+            plain = false
+            position += 1
+            guard try digits(&self, accumulate: false) > 0 else { throw unexpected(expecting: "a digit") }
         }
         if let byte = try peekRaw(&self), byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
-            take(&self)
-            if let sign = try peekRaw(&self), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { take(&self) }
-            guard try digits(&self) > 0 else { throw unexpected(expecting: "a digit") }
+            plain = false
+            position += 1
+            if let sign = try peekRaw(&self), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { position += 1 }
+            guard try digits(&self, accumulate: false) > 0 else { throw unexpected(expecting: "a digit") }
         }
         try delimiter()
-        return Double(String(decoding: text, as: UTF8.self))
+        if plain, integerDigits <= 18 { return negative ? -Double(magnitude) : Double(magnitude) }
+        // Read within one chunk (a number cut by a chunk's end keeps only its integer part's first digits).
+        guard consumed == startConsumed else { return negative ? -Double(magnitude) : Double(magnitude) }
+        return Double(String(decoding: buffer[start..<position], as: UTF8.self))
     }
 
     /// A value ends at white space, `,`, `}`, `]` or the end of the input.
