@@ -10,6 +10,9 @@ public enum InputKind: String, Codable, Hashable, Sendable, CaseIterable {
     case codepipelineActionExecutions = "codepipeline-action-executions"
     case codepipelineDefinition = "codepipeline-definition"
     case junit
+    /// Test reports of the other formats CodeBuild report groups accept (and xUnit.net's), read into the same
+    /// model as JUnit (`Document.junit`); see Docs/formats.md.
+    case nunit2, nunit3, trx, xunit, testng, cucumber
     case buildLog = "build-log"
     /// An EventBridge event (CodeBuild or CodePipeline state change): says which event started the triage.
     case eventbridgeEvent = "eventbridge-event"
@@ -75,7 +78,7 @@ public enum Document: Sendable, Hashable {
         case .codepipelineExecutions: .codepipelineExecutions
         case .codepipelineActionExecutions: .codepipelineActionExecutions
         case .codepipelineDefinition: .codepipelineDefinition
-        case .junit: .junit
+        case .junit(let report): report.kind
         case .buildLog: .buildLog
         case .eventbridgeEvent: .eventbridgeEvent
         case .collectManifest: .collectManifest
@@ -124,7 +127,10 @@ extension Document: Codable {
         case .codepipelineActionExecutions:
             self = .codepipelineActionExecutions(try container.decode([ActionExecutionDetail].self, forKey: .content))
         case .codepipelineDefinition: self = .codepipelineDefinition(try container.decode(PipelineDeclaration.self, forKey: .content))
-        case .junit: self = .junit(try container.decode(JUnitReport.self, forKey: .content))
+        case .junit, .nunit2, .nunit3, .trx, .xunit, .testng, .cucumber:
+            var report = try container.decode(JUnitReport.self, forKey: .content)
+            report.kind = kind
+            self = .junit(report)
         case .buildLog: self = .buildLog(try container.decode(BuildLog.self, forKey: .content))
         case .eventbridgeEvent: self = .eventbridgeEvent(try container.decode(EventBridgeEvent.self, forKey: .content))
         case .collectManifest: self = .collectManifest(try container.decode(CollectManifest.self, forKey: .content))
@@ -157,7 +163,7 @@ public struct TriageInput: Codable, Sendable, Hashable {
         self.documents = documents
     }
 
-    /// Test counts over every JUnit report and CodeBuild test-case list (before any flaky judgement).
+    /// Test counts over every test report (JUnit and the other formats) and CodeBuild test-case list (before any flaky judgement).
     public var testCounts: TestCounts {
         var counts = TestCounts()
         for source in documents {
