@@ -237,12 +237,12 @@ extension KeyedDecodingContainer {
     /// the list (one malformed build in a `batch-get-builds` response does not hide the other ninety-nine).
     public func lenientList<Element: Decodable>(_: Element.Type, forKey key: Key) -> [Element]? {
         guard contains(key), (try? decodeNil(forKey: key)) == false else { return nil }
-        return (try? decode(LenientList<Element>.self, forKey: key))?.elements
+        return (try? decode(LenientElements<Element>.self, forKey: key))?.elements
     }
 }
 
 /// The elements of an array that decode as `Element`; the others are skipped.
-private struct LenientList<Element: Decodable>: Decodable {
+private struct LenientElements<Element: Decodable>: Decodable {
     var elements: [Element] = []
 
     init(from decoder: any Decoder) throws {
