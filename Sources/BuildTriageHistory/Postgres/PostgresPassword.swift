@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Where a connection's password comes from, in libpq's order: the URL, else `PGPASSWORD`, else the password file
 /// (`PGPASSFILE`, else `~/.pgpass`).
