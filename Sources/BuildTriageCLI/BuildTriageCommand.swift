@@ -24,6 +24,8 @@ struct BuildTriageCommand: ParsableCommand {
               3   wait: something is still running
               4   an input could not be read (the others were analyzed)
               5   retry --execute: a retry command failed
+              7   collect: partial collection (manifest.json says what is missing)
+              8   collect: failed collection
               64  usage error
 
             Examples:
@@ -31,10 +33,11 @@ struct BuildTriageCommand: ParsableCommand {
               buildtriage analyze ci-output/ --format markdown >> "$GITHUB_STEP_SUMMARY"
               buildtriage analyze ci-output/ --format json --output triage.json
               buildtriage retry batch.json --execute --max-retries 1
+              buildtriage collect batch "$CODEBUILD_BATCH_BUILD_IDENTIFIER" --output triage
               buildtriage --generate-completion-script bash
             """,
         version: version,
-        subcommands: [Analyze.self, Retry.self, Analyzers.self, Rules.self],
+        subcommands: [Analyze.self, Retry.self, Analyzers.self, Rules.self, Collect.self],
         defaultSubcommand: Analyze.self
     )
 }

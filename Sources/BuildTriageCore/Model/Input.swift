@@ -11,13 +11,19 @@ public enum InputKind: String, Codable, Hashable, Sendable, CaseIterable {
     case codepipelineDefinition = "codepipeline-definition"
     case junit
     case buildLog = "build-log"
+    /// An EventBridge event (CodeBuild or CodePipeline state change): says which event started the triage.
+    case eventbridgeEvent = "eventbridge-event"
+    /// The `manifest.json` of a folder written by `buildtriage collect`.
+    case collectManifest = "collect-manifest"
     /// Content that is none of the above (or could not be read far enough to tell).
     case unknown
 }
 
-/// Whether an input was read.
+/// Whether an input was read: `ok`; `error` when it could not be (the verdict may miss something); `ignored` when it
+/// was read but holds nothing to analyze (only ids, as `list-build-batches` prints): its diagnostic names the
+/// command whose output would help.
 public enum InputStatus: String, Codable, Hashable, Sendable {
-    case ok, error
+    case ok, error, ignored
 }
 
 /// One input as the report lists it.
@@ -25,7 +31,8 @@ public struct InputRecord: Codable, Hashable, Sendable {
     public var path: String
     public var kind: InputKind
     public var status: InputStatus
-    /// One line: what is wrong, naming the path (and line/column where known). nil when the input was read.
+    /// One line: what is wrong (or, for an ignored input, why and what to save instead), naming the path (and
+    /// line/column where known). nil when the input was read.
     public var diagnostic: String?
     /// Where the problem is, 1-based, when the parser knows.
     public var line: Int?
@@ -54,6 +61,8 @@ public enum Document: Sendable, Hashable {
     case codepipelineDefinition(PipelineDeclaration)
     case junit(JUnitReport)
     case buildLog(BuildLog)
+    case eventbridgeEvent(EventBridgeEvent)
+    case collectManifest(CollectManifest)
 
     public var kind: InputKind {
         switch self {
@@ -68,6 +77,8 @@ public enum Document: Sendable, Hashable {
         case .codepipelineDefinition: .codepipelineDefinition
         case .junit: .junit
         case .buildLog: .buildLog
+        case .eventbridgeEvent: .eventbridgeEvent
+        case .collectManifest: .collectManifest
         }
     }
 }
@@ -93,6 +104,8 @@ extension Document: Codable {
         case .codepipelineDefinition(let value): try container.encode(value, forKey: .content)
         case .junit(let value): try container.encode(value, forKey: .content)
         case .buildLog(let value): try container.encode(value, forKey: .content)
+        case .eventbridgeEvent(let value): try container.encode(value, forKey: .content)
+        case .collectManifest(let value): try container.encode(value, forKey: .content)
         }
     }
 
@@ -113,6 +126,8 @@ extension Document: Codable {
         case .codepipelineDefinition: self = .codepipelineDefinition(try container.decode(PipelineDeclaration.self, forKey: .content))
         case .junit: self = .junit(try container.decode(JUnitReport.self, forKey: .content))
         case .buildLog: self = .buildLog(try container.decode(BuildLog.self, forKey: .content))
+        case .eventbridgeEvent: self = .eventbridgeEvent(try container.decode(EventBridgeEvent.self, forKey: .content))
+        case .collectManifest: self = .collectManifest(try container.decode(CollectManifest.self, forKey: .content))
         case .unknown:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "a document of kind unknown holds nothing")
         }
