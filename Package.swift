@@ -17,6 +17,13 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The history store: one SQLKit query layer over SQLite and PostgreSQL (postgres-nio with NIOSSL for TLS).
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -41,6 +48,21 @@ let package = Package(
         ),
         /// One pure reporter per output format.
         .target(name: "BuildTriageReporters", dependencies: ["BuildTriageCore"], swiftSettings: strict),
+        /// The run history. `Postgres/`: PostgreSQL URLs, passwords (PGPASSWORD, ~/.pgpass), TLS per sslmode, typed
+        /// connection errors, the connection as an SQLKit database, and the migrations' advisory lock.
+        .target(
+            name: "BuildTriageHistory",
+            dependencies: [
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         /// The pipeline: ingest → analyze → decide → report. What the CLI and other tools call.
         .target(
             name: "BuildTriageKit",
@@ -81,6 +103,17 @@ let package = Package(
             name: "BuildTriageReportersTests", dependencies: ["BuildTriageReporters", "BuildTriageKit", "BuildTriageTestSupport"], exclude: ["Goldens"],
             swiftSettings: strict),
         .testTarget(name: "BuildTriageKitTests", dependencies: ["BuildTriageKit", "BuildTriageIngest", "BuildTriageTestSupport"], swiftSettings: strict),
+        // The PostgreSQL tests need BUILDTRIAGE_TEST_POSTGRES_URL (Scripts/postgres-test-server.sh start).
+        .testTarget(
+            name: "BuildTriageHistoryTests",
+            dependencies: [
+                "BuildTriageHistory", "BuildTriageTestSupport",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["BuildTriageCLI", "BuildTriageKit", "BuildTriageTestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
