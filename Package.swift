@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -39,10 +41,20 @@ let package = Package(
         ),
         /// One pure reporter per output format.
         .target(name: "BuildTriageReporters", dependencies: ["BuildTriageCore"], swiftSettings: strict),
+        /// Cross-run history: runs and test outcomes in SQLite or PostgreSQL through SQLKit; flaky and broken tests.
+        .target(
+            name: "BuildTriageHistory",
+            dependencies: [
+                "BuildTriageCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+            ],
+            swiftSettings: strict
+        ),
         /// The pipeline: ingest → analyze → decide → report. What the CLI and other tools call.
         .target(
             name: "BuildTriageKit",
-            dependencies: ["BuildTriageCore", "BuildTriageIngest", "BuildTriageAnalyzers", "BuildTriageRetry", "BuildTriageReporters"],
+            dependencies: ["BuildTriageCore", "BuildTriageIngest", "BuildTriageAnalyzers", "BuildTriageRetry", "BuildTriageReporters", "BuildTriageHistory"],
             swiftSettings: strict
         ),
         /// The thin `@main`: flags in, exit code out.
@@ -75,6 +87,7 @@ let package = Package(
             name: "BuildTriageReportersTests", dependencies: ["BuildTriageReporters", "BuildTriageKit", "BuildTriageTestSupport"], exclude: ["Goldens"],
             swiftSettings: strict),
         .testTarget(name: "BuildTriageKitTests", dependencies: ["BuildTriageKit", "BuildTriageIngest", "BuildTriageTestSupport"], swiftSettings: strict),
+        .testTarget(name: "BuildTriageHistoryTests", dependencies: ["BuildTriageHistory", "BuildTriageKit", "BuildTriageTestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["BuildTriageCLI", "BuildTriageKit", "BuildTriageTestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
