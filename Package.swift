@@ -46,6 +46,7 @@ let package = Package(
             name: "BuildTriageHistory",
             dependencies: [
                 "BuildTriageCore",
+                "BuildTriageReporters",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
             ],

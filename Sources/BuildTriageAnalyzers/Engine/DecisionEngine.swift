@@ -154,7 +154,7 @@ public struct DecisionEngine: Sendable {
     }
 
     static func isFailure(_ finding: Finding) -> Bool {
-        finding.resolved != true && ![.collateral, .stopped, .ignored].contains(finding.category)
+        finding.resolved != true && finding.quarantined != true && ![.collateral, .stopped, .ignored].contains(finding.category)
     }
 
     /// The recommendation for one target, from `all[indices]` (the target's findings, in order).
@@ -183,7 +183,7 @@ public struct DecisionEngine: Sendable {
             return recommendation(.wait, "\(Self.describe(target)) is still running: wait for it to finish; a retry now would be rejected or race it.\(earlier)")
         }
         if active.isEmpty {
-            if case .failed(let status) = state {
+            if case .failed(let status) = state, !indices.contains(where: { all[$0].quarantined == true }) {
                 return recommendation(.investigate, "\(Self.describe(target)) is \(status), and nothing in the inputs says why: add its builds, reports or logs")
             }
             let others = indices.isEmpty ? "" : " (only \(Set(indices.map { all[$0].category.rawValue }).sorted().joined(separator: ", ")) findings)"
