@@ -88,7 +88,7 @@ let package = Package(
             name: "BuildTriageReportersTests", dependencies: ["BuildTriageReporters", "BuildTriageKit", "BuildTriageTestSupport"], exclude: ["Goldens"],
             swiftSettings: strict),
         .testTarget(name: "BuildTriageKitTests", dependencies: ["BuildTriageKit", "BuildTriageIngest", "BuildTriageTestSupport"], swiftSettings: strict),
-        .testTarget(name: "BuildTriageHistoryTests", dependencies: ["BuildTriageHistory", "BuildTriageKit", "BuildTriageTestSupport"], swiftSettings: strict),
+        .testTarget(name: "BuildTriageHistoryTests", dependencies: ["BuildTriageHistory", "BuildTriageKit", "BuildTriageCLI", "BuildTriageTestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["BuildTriageCLI", "BuildTriageKit", "BuildTriageTestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

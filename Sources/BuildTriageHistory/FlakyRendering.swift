@@ -21,10 +21,10 @@ extension HistoryStore {
 
 /// `flaky`, `quarantine` and `history stats` as text, JSON, Markdown and HTML. Pure.
 public enum FlakyRendering {
-    /// Pretty JSON, keys in declaration order (`schemaVersion` first).
+    /// Pretty JSON, keys sorted (stable output).
     public static func encode(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
     }
 

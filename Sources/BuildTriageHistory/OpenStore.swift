@@ -42,7 +42,8 @@ extension HistoryStore {
             }
             if access == .write {
                 let directory = (path as NSString).deletingLastPathComponent
-                guard Foundation.access(path, W_OK) == 0, Foundation.access(directory.isEmpty ? "." : directory, W_OK) == 0 else {
+                // The mode as well as access(2): root may write anything, but a file nobody may write is meant read-only.
+                guard info.st_mode & 0o222 != 0, Foundation.access(path, W_OK) == 0, Foundation.access(directory.isEmpty ? "." : directory, W_OK) == 0 else {
                     throw failure("is read-only", "make the file and its directory writable, or name another store with --history")
                 }
             }
