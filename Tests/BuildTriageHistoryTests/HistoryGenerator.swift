@@ -1,5 +1,6 @@
 import BuildTriageCore
 @testable import BuildTriageHistory
+import BuildTriageTestSupport
 import Foundation
 
 /// A deterministic history of CI runs with its own ground truth: which tests are flaky (at several rates, the
@@ -117,21 +118,4 @@ struct HistoryGenerator {
     static func commit(_ index: Int) -> String {
         String(format: "%040x", 0xc0ffee00 + index)
     }
-}
-
-/// A small, fast, seeded generator (the tests must not depend on the platform's random source).
-struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
