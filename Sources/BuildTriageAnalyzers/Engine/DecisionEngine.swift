@@ -183,8 +183,21 @@ public struct DecisionEngine: Sendable {
             return recommendation(.wait, "\(Self.describe(target)) is still running: wait for it to finish; a retry now would be rejected or race it.\(earlier)")
         }
         if active.isEmpty {
-            if case .failed(let status) = state, !indices.contains(where: { all[$0].quarantined == true }) {
-                return recommendation(.investigate, "\(Self.describe(target)) is \(status), and nothing in the inputs says why: add its builds, reports or logs")
+            if case .failed(let status) = state {
+                // What failed passed in a later attempt (flaky, resolved): nothing is failing now.
+                if indices.contains(where: { all[$0].resolved == true }) {
+                    return recommendation(.none, "\(Self.describe(target)) is \(status), but what failed passed in a later attempt: nothing is failing now")
+                }
+                // What failed is quarantined (`analyze --quarantine`): it does not decide.
+                if indices.contains(where: { all[$0].quarantined == true }) {
+                    return recommendation(.none, "\(Self.describe(target)) is \(status), but only quarantined tests failed")
+                }
+                // Said only when true: name the findings there are, when there are some.
+                let others = Set(indices.map { all[$0].category.rawValue }).sorted().joined(separator: ", ")
+                let what = indices.isEmpty ? "nothing in the inputs says why" : "its findings (\(others)) do not say why"
+                return recommendation(
+                    .investigate,
+                    "\(Self.describe(target)) is \(status), and \(what): add its builds' details (`aws codebuild batch-get-builds`), test reports or logs")
             }
             let others = indices.isEmpty ? "" : " (only \(Set(indices.map { all[$0].category.rawValue }).sorted().joined(separator: ", ")) findings)"
             return recommendation(.none, "nothing failed that calls for action\(others)")
