@@ -32,6 +32,8 @@ let package = Package(
         .target(name: "BuildTriageIngest", dependencies: ["BuildTriageCore", "CLibXML2"], swiftSettings: strict),
         /// Retry commands: validation, argv, --cli-input-json, shell quoting, execution.
         .target(name: "BuildTriageRetry", dependencies: ["BuildTriageCore"], swiftSettings: strict),
+        /// `buildtriage collect`: fetches a failed run's responses and logs with the aws CLI into a folder.
+        .target(name: "BuildTriageCollect", dependencies: ["BuildTriageCore", "BuildTriageRetry"], swiftSettings: strict),
         /// Built-in analyzers, the YAML knowledge base, external analyzers and the decision engine.
         .target(
             name: "BuildTriageAnalyzers",
@@ -61,7 +63,7 @@ let package = Package(
         /// The thin `@main`: flags in, exit code out.
         .executableTarget(
             name: "BuildTriageCLI",
-            dependencies: ["BuildTriageKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["BuildTriageKit", "BuildTriageCollect", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
         /// `swift package triage`: runs `buildtriage analyze` on given paths, or on this package's test results.
@@ -83,6 +85,10 @@ let package = Package(
         .testTarget(name: "BuildTriageIngestTests", dependencies: ["BuildTriageIngest", "BuildTriageTestSupport"], swiftSettings: strict),
         // Depends on the CLI too: `retry --execute` is tested end to end against the aws stub.
         .testTarget(name: "BuildTriageRetryTests", dependencies: ["BuildTriageRetry", "BuildTriageCLI", "BuildTriageTestSupport"], swiftSettings: strict),
+        // The real aws CLI against the loopback stub's small world; `collect` then `analyze` end to end.
+        .testTarget(
+            name: "BuildTriageCollectTests", dependencies: ["BuildTriageCollect", "BuildTriageKit", "BuildTriageCLI", "BuildTriageTestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "BuildTriageAnalyzersTests", dependencies: ["BuildTriageAnalyzers", "BuildTriageIngest"], swiftSettings: strict),
         .testTarget(
             name: "BuildTriageReportersTests", dependencies: ["BuildTriageReporters", "BuildTriageKit", "BuildTriageTestSupport"], exclude: ["Goldens"],

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Generates realistic large inputs for the BuildTriage benchmark (deterministic: same seed, same bytes).
 
-    generate.py OUT_DIR [--junit-mb 1,10,50,100] [--batches 10000] [--log-mb 25,50] [--seed 6]
+    generate.py OUT_DIR [--junit-mb 1,10,50,100] [--batches 10000] [--log-mb 25,50] [--format-cases 500000]
+                [--seed 6]
 
 Writes, under OUT_DIR:
   junit-<N>mb.xml   Maven Surefire-style JUnit report of about N MB: many <testsuite>s, ~1% failures/errors
@@ -10,6 +11,8 @@ Writes, under OUT_DIR:
   batches/          B files in the shape `aws codebuild batch-get-build-batches` prints:
                     {"buildBatches": [{...}], "buildBatchesNotFound": []}, each with 3-12 build groups
                     (DOWNLOAD_SOURCE + groups with dependsOn chains, some failed / stopped / retried).
+  <format>-<N>.<ext>   NUnit 2, NUnit 3, TRX, xUnit.net, TestNG and Cucumber JSON reports of N test cases each
+                    (generate_formats.py), with their expected counts in <file>.expected.json.
   codebuild-<N>mb.log  CodeBuild build log of about N MB: agent `[Container] <date> <time> ...` lines around
                     user command output (Maven/npm style), a transient error near the end, a failed command.
 An existing file of the right size is kept (generation is skipped), so reruns are cheap.
@@ -328,6 +331,8 @@ def main():
     parser.add_argument("--junit-mb", default="1,10,50,100", help="comma-separated JUnit report sizes in MB ('' for none)")
     parser.add_argument("--batches", type=int, default=10000, help="number of batch-get-build-batches files")
     parser.add_argument("--log-mb", default="25,50", help="comma-separated build log sizes in MB ('' for none)")
+    parser.add_argument("--format-cases", default="500000",
+                        help="comma-separated test-case counts of the NUnit/TRX/xUnit/TestNG/Cucumber reports ('' for none)")
     parser.add_argument("--seed", type=int, default=6)
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
@@ -342,6 +347,12 @@ def main():
         directory = os.path.join(args.out, f"batches-{args.batches}")
         if write_batches(directory, args.batches, random.Random(args.seed)):
             print(f"generated {directory}: {args.batches} files", file=sys.stderr)
+    import generate_formats
+    for cases in [int(s) for s in args.format_cases.split(",") if s]:
+        for kind in generate_formats.FORMATS:
+            path, made = generate_formats.write_format(args.out, kind, cases, random.Random(args.seed * 31 + cases))
+            if made:
+                print(f"generated {path}: {os.path.getsize(path) / MB:.1f} MB", file=sys.stderr)
     for size in [float(s) for s in args.log_mb.split(",") if s]:
         path = os.path.join(args.out, f"codebuild-{size:g}mb.log")
         if close_enough(path, size * MB):

@@ -2,7 +2,8 @@
 # BuildTriage benchmark: generates large realistic inputs, then times the release build against xmllint --stream,
 # junitparser and a Python json.load loop, with peak RSS. See Benchmarks/README.md.
 #
-#   Benchmarks/run.sh            full run (JUnit 1/10/50/100 MB, 10,000 batch files, 25/50 MB logs, seed sample)
+#   Benchmarks/run.sh            full run (JUnit 1/10/50/100 MB, NUnit 2/3, TRX, xUnit.net, TestNG and Cucumber
+#                                reports of 50,000 and 500,000 cases, 10,000 batch files, 25/50 MB logs, seed sample)
 #   Benchmarks/run.sh --smoke    smallest sizes, each measurement once (CI); fails only on a crash / wrong output
 #
 # Options: --data DIR (generated inputs, default bench-out/data), --runs N (hyperfine runs, default 5),
@@ -41,8 +42,8 @@ fi
 
 mkdir -p "$data" bench-out
 if [ "$smoke" = 1 ]; then
-    python3 Benchmarks/generate.py "$data" --junit-mb 1 --batches 200 --log-mb 1
+    python3 Benchmarks/generate.py "$data" --junit-mb 1 --batches 200 --log-mb 1 --format-cases 5000
     exec python3 Benchmarks/bench.py --data "$data" --bin "$binary" --smoke --out bench-out/results-smoke.md
 fi
-python3 Benchmarks/generate.py "$data"
+python3 Benchmarks/generate.py "$data" --format-cases 50000,500000
 exec python3 Benchmarks/bench.py --data "$data" --bin "$binary" --runs "$runs" --out bench-out/results.md

@@ -1,5 +1,7 @@
-// libFuzzer target: the JUnit reader over libxml2's pull reader (`JUnitReader.read(bytes:)`). (The sniffer in
-// front of it is covered by the json and log targets, which reach it through `Ingestor.read(data:path:)`.)
+// libFuzzer target: the XML test-report readers over libxml2's SAX2 push parser — the JUnit reader
+// (`JUnitReader.read(bytes:)`) and the reader chosen by the root element for every XML format
+// (`XMLReportReader.read(bytes:)`: JUnit, NUnit 2/3, TRX, xUnit.net, TestNG). (The sniffer in front of them is
+// covered by the json and log targets, which reach it through `Ingestor.read(data:path:)`.)
 // Build and run with `Fuzz/fuzz.sh junit SECONDS`.
 import BuildTriageCore
 import BuildTriageIngest
@@ -8,5 +10,14 @@ import BuildTriageIngest
 public func fuzzJUnit(_ data: UnsafeRawPointer, _ size: Int) -> CInt {
     let bytes = Array(UnsafeRawBufferPointer(start: data, count: size))
     _ = try? JUnitReader.read(bytes: bytes)
+    if let report = try? XMLReportReader.read(bytes: bytes) { check(report) }
     return 0
+}
+
+/// What every reader promises: the buckets add up, and every test is kept or hashed.
+func check(_ report: JUnitReport) {
+    let counts = report.counts
+    guard counts.total == counts.passed + counts.failed + counts.errored + counts.skipped,
+        report.cases.count + report.passedIdentities.count == counts.total
+    else { fatalError("inconsistent counts: \(counts), \(report.cases.count) cases kept, \(report.passedIdentities.count) passes") }
 }

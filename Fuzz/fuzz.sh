@@ -2,7 +2,7 @@
 # Builds and runs the libFuzzer targets of the ingest readers (Linux, Swift toolchain's libFuzzer).
 #
 #   Fuzz/fuzz.sh build            build every target into fuzz-out/bin
-#   Fuzz/fuzz.sh TARGET SECONDS   build TARGET (json, junit, log) and fuzz it for SECONDS
+#   Fuzz/fuzz.sh TARGET SECONDS   build TARGET (json, junit, cucumber, log) and fuzz it for SECONDS
 #   Fuzz/fuzz.sh --smoke          build every target and run each for $SMOKE_SECONDS (20) seconds (CI)
 #
 # Extra libFuzzer flags can be passed in FUZZ_FLAGS (e.g. FUZZ_FLAGS="-runs=1000000"). Crashes are written to
@@ -18,7 +18,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/fuzz-out"
 build="$out/build"
 bin="$out/bin"
-targets=(json junit log)
+targets=(json junit cucumber log)
 
 swift_flags=(
     -swift-version 6 -parse-as-library -O -g
@@ -55,8 +55,9 @@ target_file() {
     case "$1" in
         json) echo "$root/Fuzz/FuzzJSON.swift" ;;
         junit) echo "$root/Fuzz/FuzzJUnit.swift" ;;
+        cucumber) echo "$root/Fuzz/FuzzCucumber.swift" ;;
         log) echo "$root/Fuzz/FuzzLog.swift" ;;
-        *) echo "fuzz: unknown target '$1' (json, junit, log)" >&2; exit 64 ;;
+        *) echo "fuzz: unknown target '$1' (json, junit, cucumber, log)" >&2; exit 64 ;;
     esac
 }
 
@@ -84,9 +85,18 @@ seed() {
             [[ -d "$shared/aws" ]] && cp "$shared/aws/"*.json "$dir/"
             ;;
         junit)
-            find "$root/Samples" -name '*.xml' -exec cp {} "$dir/" \;
-            [[ -d "$shared/junit" ]] && find "$shared/junit" -name '*.xml' -size -256k -exec sh -c \
-                'for f; do cp "$f" "$0/$(echo "$f" | md5sum | cut -c1-12).xml"; done' "$dir" {} +
+            # Every XML format: JUnit, NUnit 2/3, TRX, xUnit.net, TestNG.
+            find "$root/Samples" \( -name '*.xml' -o -name '*.trx' \) -exec cp {} "$dir/" \;
+            for corpus in junit formats; do
+                [[ -d "$shared/$corpus" ]] && find "$shared/$corpus" \( -name '*.xml' -o -name '*.trx' \) -size -256k -exec sh -c \
+                    'for f; do cp "$f" "$0/$(echo "$f" | md5sum | cut -c1-12).xml"; done' "$dir" {} +
+            done
+            ;;
+        cucumber)
+            find "$root/Samples" -path '*/input/*' -name '*.json' -exec sh -c \
+                'for f; do if head -c1 "$f" | grep -q "\["; then cp "$f" "$0/$(echo "$f" | md5sum | cut -c1-12).json"; fi; done' "$dir" {} +
+            [[ -d "$shared/formats" ]] && find "$shared/formats" -name '*.json' -size -256k -exec sh -c \
+                'for f; do cp "$f" "$0/$(echo "$f" | md5sum | cut -c1-12).json"; done' "$dir" {} +
             ;;
         log)
             find "$root/Samples" \( -name '*.log' -o -name '*.txt' \) -exec cp {} "$dir/" \;
@@ -103,7 +113,7 @@ run_target() {
     # XML inputs past 16 KiB only slow libxml2 down without reaching new code.
     [[ "$target" == junit ]] && max_len=16384
     [[ "$target" == junit && -f "$root/Fuzz/xml.dict" ]] && dict=(-dict="$root/Fuzz/xml.dict")
-    [[ "$target" == json && -f "$root/Fuzz/json.dict" ]] && dict=(-dict="$root/Fuzz/json.dict")
+    [[ "$target" == json || "$target" == cucumber ]] && [[ -f "$root/Fuzz/json.dict" ]] && dict=(-dict="$root/Fuzz/json.dict")
     echo "fuzz: running fuzz-$target for ${seconds}s" >&2
     # -timeout: one input taking over 10 s is a hang; -rss_limit_mb: a leak or blow-up is a failure.
     ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" "$bin/fuzz-$target" \
@@ -122,7 +132,7 @@ case "${1:-}" in
         for target in "${targets[@]}"; do run_target "$target" "${SMOKE_SECONDS:-20}"; done
         echo "fuzz: smoke run passed in $((SECONDS - started))s" >&2
         ;;
-    json | junit | log)
+    json | junit | cucumber | log)
         run_target "$1" "${2:-60}"
         ;;
     *)

@@ -25,6 +25,8 @@ struct BuildTriageCommand: ParsableCommand {
               4   an input could not be read (the others were analyzed)
               5   retry --execute: a retry command failed
               6   record, flaky, quarantine, history: the history store cannot be used
+              7   collect: partial collection (manifest.json says what is missing)
+              8   collect: failed collection
               64  usage error
 
             Examples:
@@ -32,12 +34,13 @@ struct BuildTriageCommand: ParsableCommand {
               buildtriage analyze ci-output/ --format markdown >> "$GITHUB_STEP_SUMMARY"
               buildtriage analyze ci-output/ --format json --output triage.json
               buildtriage retry batch.json --execute --max-retries 1
+              buildtriage collect batch "$CODEBUILD_BATCH_BUILD_IDENTIFIER" --output triage
               buildtriage record reports/ --run-id "$CODEBUILD_BUILD_ID" --commit "$CODEBUILD_RESOLVED_SOURCE_VERSION"
               buildtriage flaky --since 30d --format markdown
               buildtriage --generate-completion-script bash
             """,
         version: version,
-        subcommands: [Analyze.self, Retry.self, Record.self, Flaky.self, Quarantine.self, History.self, Analyzers.self, Rules.self],
+        subcommands: [Analyze.self, Retry.self, Analyzers.self, Rules.self, Collect.self, Record.self, Flaky.self, Quarantine.self, History.self],
         defaultSubcommand: Analyze.self
     )
 }

@@ -8,6 +8,8 @@ public struct IngestError: Error, Hashable, Sendable, CustomStringConvertible {
     public var column: Int?
     /// The kind the input was recognised as before the problem, if any.
     public var kind: InputKind?
+    /// Set by an XML report reader that found another format's root element (its local name).
+    var wrongRoot: String?
     /// The input was read, but holds nothing to analyze (a response of only ids): it is listed as `ignored`, not
     /// as an input that could not be read.
     public var nothingToAnalyze: Bool

@@ -150,7 +150,7 @@ public struct Ingestor: Sendable {
     ///
     /// Plain POSIX calls: one `open`, one `fstat` and, for a regular file, reads of exactly its size into one
     /// buffer that becomes the `Data` without a copy (Foundation's `FileHandle` and `attributesOfItem` cost more
-    /// than decoding a 10 KB response). A JUnit report in a regular file is streamed from disk instead, so a
+    /// than decoding a 10 KB response). An XML test report in a regular file is streamed from disk instead, so a
     /// large one is never held in memory. Anything else (a FIFO, a device, `<(…)`) is read to its end once.
     public static func read(path: String) -> Ingested {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -178,12 +178,21 @@ public struct Ingestor: Sendable {
         switch content {
         case .xml:
             guard isRegular else { break }
+            let head = [UInt8](head)
             do {
-                return success(path, .junit(try JUnitReader.read(path: path)))
+                return success(path, .junit(try XMLReportReader.read(path: path, head: head)))
             } catch {
-                return failure(path, .junit, error)
+                return failure(path, XMLReportReader.guessedKind(head), error)
             }
-        case .json, .text:
+        case .json:
+            // An array is no AWS response: a Cucumber report, streamed from disk.
+            guard isRegular, Sniffer.startsWithArray(head) else { break }
+            do {
+                return success(path, .junit(try CucumberReader.read(path: path)))
+            } catch {
+                return failure(path, .unknown, error)
+            }
+        case .text:
             break
         case .empty, .binary, .unknownText:
             return read(data: head, path: path)
@@ -255,6 +264,13 @@ public struct Ingestor: Sendable {
         case .binary(let offset):
             return failure(path, .unknown, IngestError("binary content (NUL byte at offset \(offset)): not a report, response or log"))
         case .json:
+            if Sniffer.startsWithArray(data) {
+                do {
+                    return success(path, .junit(try CucumberReader.read(bytes: [UInt8](data))))
+                } catch {
+                    return failure(path, .unknown, error)
+                }
+            }
             do {
                 let document = try AWSJSONReader.read(data)
                 return success(path, document)
@@ -262,10 +278,11 @@ public struct Ingestor: Sendable {
                 return failure(path, .unknown, error)
             }
         case .xml:
+            let bytes = [UInt8](data)
             do {
-                return success(path, .junit(try JUnitReader.read(bytes: [UInt8](data))))
+                return success(path, .junit(try XMLReportReader.read(bytes: bytes)))
             } catch {
-                return failure(path, .junit, error)
+                return failure(path, XMLReportReader.guessedKind(bytes), error)
             }
         case .text:
             guard let text = String(validating: data, as: UTF8.self) ?? String(validatingUTF8Lossy: data) else {
@@ -275,7 +292,7 @@ public struct Ingestor: Sendable {
         case .unknownText:
             return failure(
                 path, .unknown,
-                IngestError("not a recognised input: neither JSON (an AWS CLI response), XML (a JUnit report) nor a CodeBuild log"))
+                IngestError("not a recognised input: neither JSON (an AWS CLI response, a Cucumber report), XML (a test report) nor a CodeBuild log"))
         }
     }
 

@@ -38,6 +38,15 @@ enum Sniffer {
         return BuildLogReader.looksLikeBuildLog(text[...]) ? .text : .unknownText
     }
 
+    /// Whether JSON content opens with `[` (after a byte order mark and white space): a Cucumber report, never an
+    /// AWS CLI response (always an object).
+    static func startsWithArray(_ data: Data) -> Bool {
+        var index = data.startIndex
+        if data.starts(with: [0xEF, 0xBB, 0xBF]) { index += 3 }
+        while index < data.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(data[index]) { index += 1 }
+        return index < data.endIndex && data[index] == UInt8(ascii: "[")
+    }
+
     private static func looksLikeUTF16XML(_ head: Data) -> Bool {
         let bytes = Array(head.prefix(8))
         guard bytes.count >= 4 else { return false }

@@ -92,6 +92,12 @@ public struct AWSCLIError: Hashable, Sendable, CustomStringConvertible {
             "An Amazon Web Services service limit was exceeded for the calling Amazon Web Services account.", false
         ),
         "ThrottlingException": ("The request was throttled (too many requests). Try again later, with backoff.", true),
+        "TooManyRequestsException": ("The request was throttled (too many requests). Try again later, with backoff.", true),
+        "LimitExceededException": ("A request rate or resource limit was exceeded. Try again later, with backoff.", true),
+        "ServiceUnavailableException": ("The service is unavailable for now. Try again later.", true),
+        "AccessDeniedException": ("The caller's role may not call this operation on this resource (IAM policy).", false),
+        "InvalidNextTokenException": ("The pagination token is not valid (expired or from another request).", false),
+        "PipelineExecutionNotFoundException": ("The pipeline execution was specified in an invalid format or cannot be found.", false),
     ]
 
     /// The documented meaning of a service error code, or nil for an unknown code.

@@ -128,7 +128,7 @@ public enum RetryCommandBuilder {
 
     /// `[name, value]`, or `["name=value"]` when the value starts with `-` (the aws CLI's argparse would read
     /// `--stage-name -Deploy` as a missing value followed by an option: tested, rc 2).
-    static func option(_ name: String, _ value: String) -> [String] {
+    public static func option(_ name: String, _ value: String) -> [String] {
         value.hasPrefix("-") ? ["\(name)=\(value)"] : [name, value]
     }
 
@@ -159,6 +159,25 @@ public enum RetryCommandBuilder {
 
     private static func isLowerAlnum(_ scalar: Unicode.Scalar) -> Bool {
         ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar)
+    }
+
+    /// A pipeline name the API accepts (`PipelineName`: `[A-Za-z0-9.@\-_]{1,100}`, so never a shell
+    /// metacharacter or white space), or why not.
+    public static func pipelineName(_ value: String) -> Result<String, RetryValidationError> {
+        var problems: [String] = []
+        guard let name = validatedName(value, what: "pipeline name", problems: &problems) else {
+            return .failure(RetryValidationError(.invalidValue, reasons: problems))
+        }
+        return .success(name)
+    }
+
+    /// A pipeline execution id the API accepts (a lower-case UUID), or why not.
+    public static func pipelineExecutionId(_ value: String) -> Result<String, RetryValidationError> {
+        var problems: [String] = []
+        guard let id = validatedExecutionId(value, problems: &problems) else {
+            return .failure(RetryValidationError(.invalidValue, reasons: problems))
+        }
+        return .success(id)
     }
 
     /// `PipelineName` / `StageName`: `[A-Za-z0-9.@\-_]{1,100}`.
@@ -216,7 +235,7 @@ public enum RetryCommandBuilder {
         return value
     }
 
-    private static func isTokenScalar(_ scalar: Unicode.Scalar) -> Bool {
+    static func isTokenScalar(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar {
         case "A"..."Z", "a"..."z", "0"..."9", ".", "_", "-": true
         default: false
@@ -225,33 +244,7 @@ public enum RetryCommandBuilder {
 
     /// `--region R --profile P --endpoint-url U`, each only when set and valid.
     static func globalArguments(_ options: RetryOptions, problems: inout [String]) -> [String] {
-        var arguments: [String] = []
-        if let region = options.region {
-            if isRegion(region) {
-                arguments += option("--region", region)
-            } else {
-                problems.append("region \(Display.quoted(region)) is not an AWS region name (like us-east-1)")
-            }
-        }
-        if let profile = options.profile {
-            if (1...64).contains(profile.unicodeScalars.count), profile.unicodeScalars.allSatisfy(isTokenScalar) {
-                arguments += option("--profile", profile)
-            } else {
-                problems.append("profile \(Display.quoted(profile)) does not match [A-Za-z0-9._-]{1,64}")
-            }
-        }
-        if let endpoint = options.endpointURL {
-            let lowered = endpoint.lowercased()
-            let valid =
-                (lowered.hasPrefix("http://") || lowered.hasPrefix("https://")) && endpoint.unicodeScalars.count <= 2048
-                && !endpoint.unicodeScalars.contains(where: { $0.properties.isWhitespace || Display.needsEscape($0) })
-            if valid {
-                arguments += option("--endpoint-url", endpoint)
-            } else {
-                problems.append("endpoint URL \(Display.quoted(endpoint)) is not an http:// or https:// URL without white space")
-            }
-        }
-        return arguments
+        AWSGlobalOptions(region: options.region, profile: options.profile, endpointURL: options.endpointURL).arguments(problems: &problems)
     }
 
     /// `[a-z]{2}(-[a-z]+)+-[0-9]{1,2}`: us-east-1, us-gov-west-1, cn-northwest-1, eu-central-2...

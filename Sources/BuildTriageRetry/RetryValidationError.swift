@@ -27,11 +27,11 @@ public struct RetryValidationError: Error, Hashable, Sendable, CustomStringConve
     public var description: String { reason }
 }
 
-/// Display helpers for values quoted in reasons.
-enum Display {
+/// Display helpers for values quoted in reasons (and in `collect`'s messages).
+public enum Display {
     /// `value` in single quotes, with `\`, `'`, control, format and separator characters escaped
     /// (`\n`, `\t`, `\u{202E}`...), and cut after `limit` scalars.
-    static func quoted(_ value: String, limit: Int = 80) -> String {
+    public static func quoted(_ value: String, limit: Int = 80) -> String {
         var out = "'"
         var count = 0
         for scalar in value.unicodeScalars {
@@ -63,7 +63,7 @@ enum Display {
     }
 
     /// Control, format, separator, private-use, surrogate and unassigned scalars (the space excepted).
-    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+    public static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.properties.generalCategory {
         case .control, .format, .lineSeparator, .paragraphSeparator, .spaceSeparator, .privateUse, .surrogate,
             .unassigned:

@@ -29,6 +29,24 @@ For error responses use the JSON-1.1 error form, e.g.
 Without a spec the built-in defaults below answer (200, a minimal but model-valid body; for
 RetryStageExecution the request's pipelineExecutionId is echoed back). "{}" answers everything else.
 
+A small world (--world FILE, JSON) answers the read operations of `buildtriage collect` from its data,
+the way the services do (canned responses still win):
+    {"batches": {"proj:id": BATCH | [BATCH, ...]},      # a list: one element per request (polling), last repeats
+     "builds": {"proj:id": BUILD | [BUILD, ...]},
+     "reports": {"arn": REPORT}, "testCases": {"report arn": [CASE, ...]}, "testCasePageSize": 100,
+     "logs": {"group|stream": ["message", ...]}, "logPageSize": 10000,
+     "pipelines": {"name": {"state": STATE, "definition": DECL, "executions": [EXECUTION, ...] (newest first),
+                            "actionExecutions": {"execution id": [DETAIL, ...]}}}, "pagesOf": 100,
+     "deny": [{"operation": "GetLogEvents", "match": "text in the request body"}],   # AccessDeniedException
+     "throttle": {"BatchGetReports": 3}}                  # the first N requests: ThrottlingException
+  - BatchGet*: what is unknown is listed in *NotFound;
+  - DescribeTestCases, ListPipelineExecutions, ListActionExecutions, FilterLogEvents: pages of
+    testCasePageSize / pagesOf / logPageSize items (or the request's maxResults / limit), with nextToken;
+  - GetLogEvents: without startFromHead and token, the tail; forward (f/N) and backward (b/N) tokens; at either
+    end the service hands back the token it was given; an unknown stream: ResourceNotFoundException;
+  - GetPipelineState / GetPipeline / GetPipelineExecution: PipelineNotFoundException,
+    PipelineExecutionNotFoundException for what the world lacks.
+
 Safety / boundedness: binds 127.0.0.1 only (no option to change it); exits after --max-requests
 requests (default 200) or --idle-timeout seconds without a request (default 120), or on SIGTERM/SIGINT.
 """
@@ -75,9 +93,184 @@ class State:
     lock = threading.Lock()
     canned = {}
     cursor = {}
+    world = None
 
 
-def pick(target, req):
+def error(status, kind, message):
+    return {'status': status, 'body': {'__type': kind, 'message': message}}
+
+
+def page(items, token, size, prefix):
+    """items[start:start+size] and the next token (None at the end); tokens are prefix + offset."""
+    start = 0
+    if token:
+        if not str(token).startswith(prefix):
+            return None, None
+        start = int(str(token)[len(prefix):])
+    end = start + max(1, size)
+    return items[start:end], (prefix + str(end) if end < len(items) else None)
+
+
+class World:
+    """Read operations answered from a small world of batches, builds, reports, logs and pipelines."""
+
+    def __init__(self, spec):
+        self.spec = spec
+        self.calls = {}
+
+    def sequence(self, kind, key):
+        value = self.spec.get(kind, {}).get(key)
+        if isinstance(value, list):
+            n = self.calls.get((kind, key), 0)
+            self.calls[(kind, key)] = n + 1
+            return value[min(n, len(value) - 1)]
+        return value
+
+    def answer(self, op, req, raw):
+        req = req if isinstance(req, dict) else {}
+        for rule in self.spec.get('deny', []):
+            if rule.get('operation') == op and rule.get('match', '') in raw:
+                service = 'logs' if op in ('GetLogEvents', 'FilterLogEvents') else 'codebuild'
+                return error(400, 'AccessDeniedException',
+                             f'User: arn:aws:sts::123456789012:assumed-role/triage/session is not authorized to '
+                             f'perform: {service}:{op} because no identity-based policy allows the {service}:{op} action')
+        throttle = self.spec.get('throttle', {})
+        if throttle.get(op, 0) > 0:
+            throttle[op] -= 1
+            return error(400, 'ThrottlingException', 'Rate exceeded')
+        handler = getattr(self, op, None)
+        return handler(req) if handler else None
+
+    def _batch_get(self, kind, ids, key, missing):
+        found, absent = [], []
+        for i in ids:
+            value = self.sequence(kind, i)
+            (found if value is not None else absent).append(value if value is not None else i)
+        return {'status': 200, 'body': {key: found, missing: absent}}
+
+    def BatchGetBuildBatches(self, req):
+        return self._batch_get('batches', req.get('ids', []), 'buildBatches', 'buildBatchesNotFound')
+
+    def BatchGetBuilds(self, req):
+        return self._batch_get('builds', req.get('ids', []), 'builds', 'buildsNotFound')
+
+    def BatchGetReports(self, req):
+        return self._batch_get('reports', req.get('reportArns', []), 'reports', 'reportsNotFound')
+
+    def DescribeTestCases(self, req):
+        arn = req.get('reportArn')
+        cases = self.spec.get('testCases', {}).get(arn)
+        if cases is None:
+            return error(400, 'ResourceNotFoundException', f'Report {arn} not found')
+        items, token = page(cases, req.get('nextToken'), req.get('maxResults') or self.spec.get('testCasePageSize', 100), 'tc/')
+        if items is None:
+            return error(400, 'InvalidInputException', 'Invalid next token')
+        body = {'testCases': items}
+        if token:
+            body['nextToken'] = token
+        return {'status': 200, 'body': body}
+
+    def _stream(self, req):
+        return self.spec.get('logs', {}).get(f"{req.get('logGroupName')}|{req.get('logStreamName')}")
+
+    def GetLogEvents(self, req):
+        lines = self._stream(req)
+        if lines is None:
+            return error(400, 'ResourceNotFoundException', 'The specified log stream does not exist.')
+        n = len(lines)
+        size = min(req.get('limit') or 10000, self.spec.get('logPageSize', 10000))
+        token = req.get('nextToken')
+        if token and token.startswith('f/'):
+            start = int(token[2:]); end = min(n, start + size)
+        elif token and token.startswith('b/'):
+            end = int(token[2:]); start = max(0, end - size)
+        elif token:
+            return error(400, 'InvalidParameterException', 'The specified nextToken is invalid.')
+        elif req.get('startFromHead'):
+            start = 0; end = min(n, size)
+        else:  # the tail
+            end = n; start = max(0, n - size)
+        events = [{'timestamp': 1603301183000 + i, 'message': lines[i], 'ingestionTime': 1603301184000 + i}
+                  for i in range(start, end)]
+        # At either end the token handed back is the one given.
+        forward = token if token and token.startswith('f/') and start >= n else f'f/{end}'
+        backward = token if token and token.startswith('b/') and end <= 0 else f'b/{start}'
+        return {'status': 200, 'body': {'events': events, 'nextForwardToken': forward, 'nextBackwardToken': backward}}
+
+    def FilterLogEvents(self, req):
+        group = req.get('logGroupName')
+        streams = req.get('logStreamNames') or [k.split('|', 1)[1] for k in self.spec.get('logs', {}) if k.startswith(group + '|')]
+        lines = []
+        for stream in streams:
+            found = self.spec.get('logs', {}).get(f'{group}|{stream}')
+            if found is None:
+                return error(400, 'ResourceNotFoundException', 'The specified log stream does not exist.')
+            lines += [(stream, i, m) for i, m in enumerate(found)]
+        items, token = page(lines, req.get('nextToken'), req.get('limit') or self.spec.get('logPageSize', 10000), 'flt/')
+        if items is None:
+            return error(400, 'InvalidParameterException', 'The specified nextToken is invalid.')
+        body = {'events': [{'logStreamName': s, 'timestamp': 1603301183000 + i, 'message': m, 'ingestionTime': 1603301184000 + i,
+                            'eventId': f'{i:08d}'} for s, i, m in items],
+                'searchedLogStreams': [{'logStreamName': s, 'searchedCompletely': token is None} for s in streams]}
+        if token:
+            body['nextToken'] = token
+        return {'status': 200, 'body': body}
+
+    def _pipeline(self, name):
+        return self.spec.get('pipelines', {}).get(name)
+
+    def _no_pipeline(self, name):
+        return error(400, 'PipelineNotFoundException', f'Account 123456789012 does not have a pipeline with name {name}')
+
+    def GetPipelineState(self, req):
+        p = self._pipeline(req.get('name'))
+        return {'status': 200, 'body': p['state']} if p else self._no_pipeline(req.get('name'))
+
+    def GetPipeline(self, req):
+        p = self._pipeline(req.get('name'))
+        if not p:
+            return self._no_pipeline(req.get('name'))
+        return {'status': 200, 'body': {'pipeline': p.get('definition', {'name': req.get('name'), 'stages': []}),
+                                        'metadata': {'pipelineArn': f"arn:aws:codepipeline:us-east-1:123456789012:{req.get('name')}"}}}
+
+    def GetPipelineExecution(self, req):
+        p = self._pipeline(req.get('pipelineName'))
+        if not p:
+            return self._no_pipeline(req.get('pipelineName'))
+        for e in p.get('executions', []):
+            if e.get('pipelineExecutionId') == req.get('pipelineExecutionId'):
+                body = dict(e); body['pipelineName'] = req.get('pipelineName')
+                return {'status': 200, 'body': {'pipelineExecution': body}}
+        return error(400, 'PipelineExecutionNotFoundException',
+                     f"Pipeline execution {req.get('pipelineExecutionId')} not found")
+
+    def ListPipelineExecutions(self, req):
+        p = self._pipeline(req.get('pipelineName'))
+        if not p:
+            return self._no_pipeline(req.get('pipelineName'))
+        keys = ('pipelineExecutionId', 'status', 'statusSummary', 'startTime', 'lastUpdateTime', 'trigger', 'stopTrigger',
+                'executionMode', 'executionType', 'sourceRevisions')
+        summaries = [{k: e[k] for k in keys if k in e} for e in p.get('executions', [])]
+        items, token = page(summaries, req.get('nextToken'), req.get('maxResults') or self.spec.get('pagesOf', 100), 'exe/')
+        body = {'pipelineExecutionSummaries': items or []}
+        if token:
+            body['nextToken'] = token
+        return {'status': 200, 'body': body}
+
+    def ListActionExecutions(self, req):
+        p = self._pipeline(req.get('pipelineName'))
+        if not p:
+            return self._no_pipeline(req.get('pipelineName'))
+        execution = (req.get('filter') or {}).get('pipelineExecutionId')
+        details = p.get('actionExecutions', {}).get(execution, [])
+        items, token = page(details, req.get('nextToken'), req.get('maxResults') or self.spec.get('pagesOf', 100), 'act/')
+        body = {'actionExecutionDetails': items or []}
+        if token:
+            body['nextToken'] = token
+        return {'status': 200, 'body': body}
+
+
+def pick(target, req, raw=''):
     op = target.split('.', 1)[-1] if target else ''
     for key in (target, op, '*'):
         if key and key in State.canned:
@@ -87,6 +280,10 @@ def pick(target, req):
                 State.cursor[key] = i + 1
                 return spec[min(i, len(spec) - 1)]
             return spec
+    if State.world is not None:
+        answer = State.world.answer(op, req, raw)
+        if answer is not None:
+            return answer
     if op in DEFAULTS:
         return DEFAULTS[op](req if isinstance(req, dict) else None)
     return {'status': 200, 'body': {}}
@@ -112,7 +309,7 @@ class Handler(BaseHTTPRequestHandler):
             State.seq += 1
             State.last = time.time()
             seq = State.seq
-            spec = pick(target, body)
+            spec = pick(target, body, text)
         status = int(spec.get('status', 200))
         rb = spec.get('body', {})
         out = (rb if isinstance(rb, str) else json.dumps(rb)).encode()
@@ -143,12 +340,15 @@ def main(argv=None):
     ap.add_argument('--port', type=int, default=0, help='loopback port; 0 = pick a free one')
     ap.add_argument('--log', required=True, help='append one JSON line per request here')
     ap.add_argument('--responses', help='JSON file of canned responses keyed by X-Amz-Target or operation')
+    ap.add_argument('--world', help='JSON file of a small world that answers the read operations (see above)')
     ap.add_argument('--port-file', help='write the bound port number here once listening')
     ap.add_argument('--max-requests', type=int, default=200)
     ap.add_argument('--idle-timeout', type=float, default=120.0)
     a = ap.parse_args(argv)
     if a.responses:
         State.canned = json.load(open(a.responses))
+    if a.world:
+        State.world = World(json.load(open(a.world)))
     srv = HTTPServer((HOST, a.port), Handler)
     srv.log_path = a.log
     srv.max_requests = a.max_requests

@@ -13,90 +13,9 @@ import Testing
 let skipAWS = ProcessInfo.processInfo.environment["BUILDTRIAGE_SKIP_AWS"] == "1"
 private let executionId = "3137f7cb-7cf7-4a4b-9b8e-1234567890ab"
 
-/// `Tests/AWSStub/aws-stub-endpoint.py` of this package, or `$BUILDTRIAGE_AWS_STUB`.
-private let stubScript =
-    ProcessInfo.processInfo.environment["BUILDTRIAGE_AWS_STUB"]
-    ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../AWSStub/aws-stub-endpoint.py").standardizedFileURL.path
-
-/// The loopback AWS stub, one per test, stopped by `stop()`.
-final class AWSStub {
-    let directory: ScratchDirectory
-    let process = Process()
-    let logPath: String
-    let port: Int
-
-    init(responses: String? = nil) throws {
-        let python = try #require(Shell.which("python3"), "python3 not found on PATH (needed by the aws stub)")
-        try #require(FileManager.default.fileExists(atPath: stubScript), "aws stub not found at \(stubScript)")
-        directory = try ScratchDirectory("stub")
-        logPath = directory.url.appendingPathComponent("requests.jsonl").path
-        let portFile = directory.url.appendingPathComponent("port").path
-        var arguments = [stubScript, "--port", "0", "--log", logPath, "--port-file", portFile, "--idle-timeout", "60", "--max-requests", "50"]
-        if let responses {
-            arguments += ["--responses", try directory.write(responses, to: "responses.json")]
-        }
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try launchWithCleanSignalMask(process)
-        var found: Int?
-        for _ in 0..<100 {
-            if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let value = Int(text) {
-                found = value
-                break
-            }
-            usleep(100_000)
-        }
-        guard let found else {
-            process.terminate()
-            throw StubError.noPort
-        }
-        port = found
-    }
-
-    enum StubError: Error { case noPort }
-
-    var endpoint: String { "http://127.0.0.1:\(port)" }
-
-    /// The logged requests, in order.
-    func requests() throws -> [[String: Any]] {
-        guard let text = try? String(contentsOfFile: logPath, encoding: .utf8) else { return [] }
-        return try text.split(separator: "\n").map {
-            try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
-        }
-    }
-
-    /// SIGTERM, then SIGKILL if the stub is still there 5 s later.
-    func stop() {
-        if process.isRunning {
-            process.terminate()
-            let deadline = ContinuousClock.now + .seconds(5)
-            while process.isRunning, ContinuousClock.now < deadline { usleep(20_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-        }
-        directory.cleanUp()
-    }
-}
-
-/// The environment of every aws call: fake credentials, no config, a throw-away HOME, PATH kept (the aws
-/// executable may be a pyenv shim that needs it).
-func awsEnvironment(home: String) -> [String: String] {
-    var environment = [
-        "HOME": home, "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y", "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_EC2_METADATA_DISABLED": "true", "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-    ]
-    let inherited = ProcessInfo.processInfo.environment
-    for key in ["PATH", "PYENV_ROOT", "PYENV_VERSION", "VIRTUAL_ENV", "LANG"] { environment[key] = inherited[key] }
-    return environment
-}
-
 func requireAWS() throws -> String {
     try #require(
-        RetryExecutor.findAWS(),
+        awsOnPath,
         "aws CLI not found on PATH: install it (pip install awscli) or set BUILDTRIAGE_SKIP_AWS=1 to skip these tests")
 }
 

@@ -26,14 +26,7 @@ enum Shell {
     }
 
     /// An executable named `name` found on this process's PATH.
-    static func which(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        for directory in path.split(separator: ":") where directory.hasPrefix("/") {
-            let candidate = "\(directory)/\(name)"
-            if access(candidate, X_OK) == 0 { return candidate }
-        }
-        return nil
-    }
+    static func which(_ name: String) -> String? { executableOnPath(name) }
 }
 
 /// A fake `aws` that records its arguments, NUL-terminated, in `$ARGV_LOG`.
@@ -59,24 +52,3 @@ struct FakeAWS {
         Shell.nulFields(try String(contentsOfFile: logPath, encoding: .utf8))
     }
 }
-
-/// Starts `process` from a thread with an empty signal mask, so that SIGTERM reaches it (a child inherits the
-/// spawning thread's mask, and test worker threads block nearly everything).
-func launchWithCleanSignalMask(_ process: Process) throws {
-    final class State: @unchecked Sendable {
-        var error: (any Error)?
-        let done = DispatchSemaphore(value: 0)
-    }
-    let state = State()
-    let thread = Thread {
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        pthread_sigmask(SIG_SETMASK, &empty, nil)
-        do { try process.run() } catch { state.error = error }
-        state.done.signal()
-    }
-    thread.start()
-    state.done.wait()
-    if let error = state.error { throw error }
-}
-

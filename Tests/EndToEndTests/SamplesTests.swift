@@ -29,7 +29,8 @@ import Testing
         let all: Set<String> = [
             "codebuild-batch", "codebuild-builds", "codebuild-test-cases", "codebuild-reports", "codepipeline-state",
             "codepipeline-execution", "codepipeline-executions", "codepipeline-action-executions", "codepipeline-definition",
-            "junit", "build-log",
+            "junit", "nunit2", "nunit3", "trx", "xunit", "testng", "cucumber", "build-log", "eventbridge-event",
+            "collect-manifest",
         ]
         #expect(all.subtracting(kinds).isEmpty, "no sample reads: \(all.subtracting(kinds).sorted())")
         #expect(Self.cases.count >= 20)

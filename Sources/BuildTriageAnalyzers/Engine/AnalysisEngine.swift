@@ -45,7 +45,7 @@ public struct AnalysisResult: Sendable {
 public enum AnalysisEngine {
     public static func analyze(_ input: TriageInput, configuration: AnalysisConfiguration = AnalysisConfiguration()) -> AnalysisResult {
         var context = AnalysisContext(input: input, retryBudget: configuration.retryBudget)
-        var diagnostics: [String] = []
+        var diagnostics = CollectionNotes.notes(for: context)
         var findings: [Finding] = []
         let knowledgeBase = KnowledgeBaseAnalyzer(rules: configuration.rules)
         // The primary analyzers are independent (pure, reading the same context): they run concurrently, each

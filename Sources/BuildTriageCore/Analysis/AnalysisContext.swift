@@ -59,6 +59,10 @@ public struct AnalysisContext: Sendable {
     public let logs: [Sourced<BuildLog>]
     public let testCases: [Sourced<CodeBuildTestCase>]
     public let reports: [Sourced<CodeBuildReport>]
+    /// EventBridge events among the inputs: what started the triage.
+    public let events: [Sourced<EventBridgeEvent>]
+    /// `manifest.json` files of `buildtriage collect` among the inputs.
+    public let collectManifests: [Sourced<CollectManifest>]
     /// Findings of the analyzers that ran before (fallback analyzers see the primary ones).
     public var priorFindings: [Finding] = []
     /// Every build group of every batch (those with an identifier), computed once: most analyzers walk them.
@@ -115,6 +119,8 @@ public struct AnalysisContext: Sendable {
         var logs: [Sourced<BuildLog>] = []
         var testCases: [Sourced<CodeBuildTestCase>] = []
         var reports: [Sourced<CodeBuildReport>] = []
+        var events: [Sourced<EventBridgeEvent>] = []
+        var manifests: [Sourced<CollectManifest>] = []
         var batchCount = 0
         for source in input.documents {
             if case .codebuildBatches(let list) = source.document { batchCount += list.count }
@@ -135,6 +141,8 @@ public struct AnalysisContext: Sendable {
             case .codepipelineDefinition(let definition): definitions.append(Sourced(value: definition, path: path))
             case .junit(let report): junit.append(Sourced(value: report, path: path))
             case .buildLog(let log): logs.append(Sourced(value: log, path: path))
+            case .eventbridgeEvent(let event): events.append(Sourced(value: event, path: path))
+            case .collectManifest(let manifest): manifests.append(Sourced(value: manifest, path: path))
             }
         }
         // The closures take indexes, not values: a value parameter copied the whole batch (a retain per field).
@@ -149,6 +157,8 @@ public struct AnalysisContext: Sendable {
         self.logs = logs
         self.testCases = testCases
         self.reports = reports
+        self.events = events
+        self.collectManifests = manifests
 
         var buildIndex: [String: Int] = [:]
         buildIndex.reserveCapacity(self.builds.count)

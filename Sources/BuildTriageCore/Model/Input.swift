@@ -10,7 +10,14 @@ public enum InputKind: String, Codable, Hashable, Sendable, CaseIterable {
     case codepipelineActionExecutions = "codepipeline-action-executions"
     case codepipelineDefinition = "codepipeline-definition"
     case junit
+    /// Test reports of the other formats CodeBuild report groups accept (and xUnit.net's), read into the same
+    /// model as JUnit (`Document.junit`); see Docs/formats.md.
+    case nunit2, nunit3, trx, xunit, testng, cucumber
     case buildLog = "build-log"
+    /// An EventBridge event (CodeBuild or CodePipeline state change): says which event started the triage.
+    case eventbridgeEvent = "eventbridge-event"
+    /// The `manifest.json` of a folder written by `buildtriage collect`.
+    case collectManifest = "collect-manifest"
     /// Content that is none of the above (or could not be read far enough to tell).
     case unknown
 }
@@ -57,6 +64,8 @@ public enum Document: Sendable, Hashable {
     case codepipelineDefinition(PipelineDeclaration)
     case junit(JUnitReport)
     case buildLog(BuildLog)
+    case eventbridgeEvent(EventBridgeEvent)
+    case collectManifest(CollectManifest)
 
     public var kind: InputKind {
         switch self {
@@ -69,8 +78,10 @@ public enum Document: Sendable, Hashable {
         case .codepipelineExecutions: .codepipelineExecutions
         case .codepipelineActionExecutions: .codepipelineActionExecutions
         case .codepipelineDefinition: .codepipelineDefinition
-        case .junit: .junit
+        case .junit(let report): report.kind
         case .buildLog: .buildLog
+        case .eventbridgeEvent: .eventbridgeEvent
+        case .collectManifest: .collectManifest
         }
     }
 }
@@ -96,6 +107,8 @@ extension Document: Codable {
         case .codepipelineDefinition(let value): try container.encode(value, forKey: .content)
         case .junit(let value): try container.encode(value, forKey: .content)
         case .buildLog(let value): try container.encode(value, forKey: .content)
+        case .eventbridgeEvent(let value): try container.encode(value, forKey: .content)
+        case .collectManifest(let value): try container.encode(value, forKey: .content)
         }
     }
 
@@ -114,8 +127,13 @@ extension Document: Codable {
         case .codepipelineActionExecutions:
             self = .codepipelineActionExecutions(try container.decode([ActionExecutionDetail].self, forKey: .content))
         case .codepipelineDefinition: self = .codepipelineDefinition(try container.decode(PipelineDeclaration.self, forKey: .content))
-        case .junit: self = .junit(try container.decode(JUnitReport.self, forKey: .content))
+        case .junit, .nunit2, .nunit3, .trx, .xunit, .testng, .cucumber:
+            var report = try container.decode(JUnitReport.self, forKey: .content)
+            report.kind = kind
+            self = .junit(report)
         case .buildLog: self = .buildLog(try container.decode(BuildLog.self, forKey: .content))
+        case .eventbridgeEvent: self = .eventbridgeEvent(try container.decode(EventBridgeEvent.self, forKey: .content))
+        case .collectManifest: self = .collectManifest(try container.decode(CollectManifest.self, forKey: .content))
         case .unknown:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "a document of kind unknown holds nothing")
         }
@@ -145,7 +163,7 @@ public struct TriageInput: Codable, Sendable, Hashable {
         self.documents = documents
     }
 
-    /// Test counts over every JUnit report and CodeBuild test-case list (before any flaky judgement).
+    /// Test counts over every test report (JUnit and the other formats) and CodeBuild test-case list (before any flaky judgement).
     public var testCounts: TestCounts {
         var counts = TestCounts()
         for source in documents {

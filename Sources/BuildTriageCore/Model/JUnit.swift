@@ -147,9 +147,12 @@ public enum TestIdentity {
     }
 }
 
-/// One JUnit/xUnit XML report, read in one streaming pass.
+/// One test report, read in one streaming pass: JUnit XML, or any other format read into the same model (NUnit 2/3,
+/// TRX, xUnit.net, TestNG, Cucumber JSON; `kind` says which).
 public struct JUnitReport: Codable, Hashable, Sendable {
-    /// The root element's name (`testsuites` or `testsuite`).
+    /// The format the report was written in (`.junit`, `.nunit3`, `.trx`, …).
+    public var kind: InputKind
+    /// The root element's name (`testsuites`, `testsuite`, `test-run`, `TestRun`…; `[` for Cucumber JSON).
     public var root: String
     /// `<testsuite>` elements at any depth.
     public var suiteCount: Int
@@ -160,12 +163,30 @@ public struct JUnitReport: Codable, Hashable, Sendable {
     /// Sorted `TestIdentity.hash` values of the plain passes.
     public var passedIdentities: [UInt64]
 
-    public init(root: String, suiteCount: Int, counts: TestCounts, cases: [JUnitTestCase], passedIdentities: [UInt64]) {
+    public init(
+        kind: InputKind = .junit, root: String, suiteCount: Int, counts: TestCounts, cases: [JUnitTestCase], passedIdentities: [UInt64]
+    ) {
+        self.kind = kind
         self.root = root
         self.suiteCount = suiteCount
         self.counts = counts
         self.cases = cases
         self.passedIdentities = passedIdentities
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case kind, root, suiteCount, counts, cases, passedIdentities
+    }
+
+    /// A report written before `kind` existed is JUnit.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try container.decodeIfPresent(InputKind.self, forKey: .kind) ?? .junit
+        root = try container.decode(String.self, forKey: .root)
+        suiteCount = try container.decode(Int.self, forKey: .suiteCount)
+        counts = try container.decode(TestCounts.self, forKey: .counts)
+        cases = try container.decode([JUnitTestCase].self, forKey: .cases)
+        passedIdentities = try container.decode([UInt64].self, forKey: .passedIdentities)
     }
 
     /// Whether a test with this subject id passed (plainly) somewhere in this report.

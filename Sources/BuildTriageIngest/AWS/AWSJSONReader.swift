@@ -82,6 +82,21 @@ public enum AWSJSONReader {
     }
 }
 
+extension AWSJSONReader {
+    /// A decoding error in a few words: the member path and what was wrong.
+    static func describe(_ error: any Error) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingPrefix(".").description
+        }
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let context)?: return "member '\(path(context.codingPath + [key]))' is missing"
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?, .dataCorrupted(let context)?:
+            return "member '\(path(context.codingPath))' has the wrong type"
+        default: return "\(error)"
+        }
+    }
+}
+
 extension StringProtocol {
     func trimmingSuffix(_ suffix: String) -> String {
         hasSuffix(suffix) ? String(dropLast(suffix.count)) : String(self)
@@ -152,6 +167,23 @@ private struct Probe: Decodable {
         } else if has("buildStatus"), has("id") {
             // A bare build, as printed with `--query 'builds[0]'`.
             result = .document(.codebuildBuilds([try Build(from: decoder)]))
+        } else if has("detail-type"), has("source") {
+            // An EventBridge event (what started the triage), not a response. After every response kind, as in
+            // `AWSResponseFastReader`, which knows only responses: a response member wins either way.
+            let event = try EventBridgeEvent(from: decoder)
+            guard event.source == "aws.codebuild" || event.source == "aws.codepipeline" else {
+                result = .nothingToAnalyze(
+                    "is an EventBridge event from \(event.source.map { "'\($0)'" } ?? "an unnamed source"), not from CodeBuild or CodePipeline")
+                return
+            }
+            result = .document(.eventbridgeEvent(event))
+        } else if has("buildtriageCollect") {
+            // The manifest `buildtriage collect` writes beside the responses.
+            do {
+                result = .document(.collectManifest(try CollectManifest(from: decoder)))
+            } catch {
+                result = .unsupported("is a buildtriage collect manifest that cannot be read: \(AWSJSONReader.describe(error))")
+            }
         } else if has("ids") {
             result = .nothingToAnalyze(
                 "holds only batch or build ids (list-build-batches / list-builds-for-project): nothing to analyze; "

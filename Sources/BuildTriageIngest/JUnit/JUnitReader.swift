@@ -10,13 +10,13 @@ public import BuildTriageCore
 public enum JUnitReader {
     /// Reads the report at `path`, streaming it from disk.
     public static func read(path: String) throws(IngestError) -> JUnitReport {
-        let events = JUnitEvents()
+        let events = XMLReportEvents<JUnitStreamParser>()
         return try events.run(XMLPushParser(path: path, handler: events))
     }
 
     /// Reads a report held in memory.
     public static func read(bytes: [UInt8]) throws(IngestError) -> JUnitReport {
-        let events = JUnitEvents()
+        let events = XMLReportEvents<JUnitStreamParser>()
         return try events.run(XMLPushParser(bytes: bytes, handler: events))
     }
 
@@ -175,133 +175,36 @@ private struct OpenSuite {
     var name: [UInt8]?
 }
 
-/// Hands the parser's events to a `JUnitStreamParser` (one instance a document; the parser holds it).
-private final class JUnitEvents: XMLEventHandler {
-    /// The builder, held through a pointer: each event mutates it in place, without the run-time exclusivity
-    /// checks every access to a class's stored property gets (a third of the builder's cost on plain passes).
-    /// Events come one at a time, never re-entrantly.
-    private let state: UnsafeMutablePointer<JUnitStreamParser>
-
-    init() {
-        state = .allocate(capacity: 1)
-        state.initialize(to: JUnitStreamParser())
-    }
-
-    deinit {
-        state.deinitialize(count: 1)
-        state.deallocate()
-    }
-
-    func run(_ parser: XMLPushParser) throws(IngestError) -> JUnitReport {
-        do {
-            try parser.parse()
-        } catch {
-            var error = error
-            if state.pointee.root != nil { error.kind = .junit }
-            throw error
-        }
-        return try state.pointee.finish()
-    }
-
-    func startElement(depth: Int, isEmpty: Bool, parser: XMLPushParser) throws(IngestError) {
-        try state.pointee.startElement(depth: depth, isEmpty: isEmpty, parser: parser)
-    }
-
-    func endElement(depth: Int) {
-        state.pointee.endElement(depth: depth)
-    }
-
-    func text(depth: Int, parser: XMLPushParser) {
-        state.pointee.text(depth: depth, parser: parser)
-    }
-}
-
 /// Builds the report from the document's elements and text.
-private struct JUnitStreamParser {
+struct JUnitStreamParser: XMLReportState {
+    var recognisedKind: InputKind? { root == nil ? nil : .junit }
+
     var root: String?
     var suiteCount = 0
     var counts = TestCounts()
     var cases: [JUnitTestCase] = []
     var passedIdentities: [UInt64] = []
-    var suites: [OpenSuite] = []
+    private var suites: [OpenSuite] = []
     var suiteAttributes = XMLAttributeValues(slots: Attribute.count)
     /// Open testcases (more than one only when testcases nest); `builders` keeps one per nesting level for reuse.
-    var builders: [CaseBuilder] = []
+    private var builders: [CaseBuilder] = []
     var openCases = 0
     /// The testcase child being read, when `capturing`; reused (with its buffers) from child to child.
-    var capture = ChildCapture(element: .failure, depth: 0)
+    private var capture = ChildCapture(element: .failure, depth: 0)
     var capturing = false
 
     mutating func finish() throws(IngestError) -> JUnitReport {
         guard let root else { throw IngestError("no root element") }
-        Self.radixSort(&passedIdentities)
-        // Kept at their exact count: the array grew by doubling, and a report's cases stay in memory for the whole
-        // analysis (≈ 450 bytes a case: 1.2 MB of spare capacity on 5,434 failing cases of a 100 MB report).
-        if cases.capacity > cases.count + cases.count / 16 {
-            var exact: [JUnitTestCase] = []
-            exact.reserveCapacity(cases.count)
-            exact.append(contentsOf: cases)
-            cases = exact
-        }
-        return JUnitReport(root: root, suiteCount: suiteCount, counts: counts, cases: cases, passedIdentities: passedIdentities)
-    }
-
-    /// Sorts hashes ascending: an LSD radix sort, a byte a pass (about a quarter of the comparison sort's cost on
-    /// half a million identities; the result is the same, the values being plain integers).
-    static func radixSort(_ values: inout [UInt64]) {
-        guard values.count > 64 else {
-            values.sort()
-            return
-        }
-        // Sorted in an exact-size copy: `values` grew by doubling and may hold twice its count (4 MB unused on
-        // half a million identities, kept for the rest of the run otherwise).
-        let count = values.count
-        var sorted = [UInt64](unsafeUninitializedCapacity: count) { buffer, initialized in
-            initialized = values.withUnsafeBufferPointer { buffer.initialize(fromContentsOf: $0) }
-        }
-        values = []
-        var scratch = [UInt64](repeating: 0, count: count)
-        // All eight histograms in one pass, then one scatter a byte.
-        let counts = UnsafeMutablePointer<Int>.allocate(capacity: 8 * 256)
-        defer { counts.deallocate() }
-        counts.initialize(repeating: 0, count: 8 * 256)
-        sorted.withUnsafeMutableBufferPointer { source in
-            scratch.withUnsafeMutableBufferPointer { target in
-                for value in source {
-                    for pass in 0..<8 { counts[pass &* 256 &+ Int(truncatingIfNeeded: value >> UInt64(pass &* 8)) & 0xFF] &+= 1 }
-                }
-                var from = source.baseAddress!
-                var to = target.baseAddress!
-                for pass in 0..<8 {
-                    let histogram = counts + pass * 256
-                    var offset = 0
-                    for bucket in 0..<256 {
-                        let size = histogram[bucket]
-                        histogram[bucket] = offset
-                        offset &+= size
-                    }
-                    let shift = UInt64(pass * 8)
-                    for index in 0..<count {
-                        let value = from[index]
-                        let bucket = Int(truncatingIfNeeded: value >> shift) & 0xFF
-                        to[histogram[bucket]] = value
-                        histogram[bucket] &+= 1
-                    }
-                    swap(&from, &to)
-                }
-                // Eight passes: the sorted values are back in `source`.
-            }
-        }
-        values = sorted
+        TestReportBuilder.radixSort(&passedIdentities)
+        TestReportBuilder.trim(&cases)
+        return JUnitReport(kind: .junit, root: root, suiteCount: suiteCount, counts: counts, cases: cases, passedIdentities: passedIdentities)
     }
 
     mutating func startElement(depth: Int, isEmpty empty: Bool, parser reader: XMLPushParser) throws(IngestError) {
         let element = reader.name(in: JUnitElement.table)
         if root == nil {
             guard element == .testsuites || element == .testsuite else {
-                let name = reader.localName
-                let known = JUnitReader.formatName(ofRoot: name).map { " is \($0) format" } ?? " (expected <testsuites> or <testsuite>)"
-                throw IngestError("not a JUnit report: root element <\(name)>\(known)", line: reader.elementLine)
+                throw XMLReportReader.wrongRoot(reader, format: "JUnit", expected: "<testsuites> or <testsuite>")
             }
             root = element == .testsuites ? "testsuites" : "testsuite"
         }
@@ -396,7 +299,7 @@ private struct JUnitStreamParser {
         case .skipped:
             builders[index].sawSkipped = true
             if builders[index].skippedMessage == nil {
-                let message = child.attributes.string(Attribute.message) ?? Self.text(child.text)
+                let message = child.attributes.string(Attribute.message) ?? TestReportBuilder.text(child.text)
                 builders[index].skippedMessage = message.map { $0.capped(bytes: JUnitLimits.messageBytes) }
             }
         case .systemOut:
@@ -420,18 +323,12 @@ private struct JUnitStreamParser {
         if room > 0 { bytes.append(contentsOf: text.prefix(room)) }
     }
 
-    /// Trimmed text, nil when there is none (whitespace only).
-    private static func text(_ bytes: [UInt8]) -> String? {
-        let text = String(decoding: bytes, as: UTF8.self).trimmedWhitespace
-        return text.isEmpty ? nil : String(text)
-    }
-
     private func failure(_ kind: TestFailure.Kind, _ child: ChildCapture) -> TestFailure {
         TestFailure(
             kind: kind,
             type: child.attributes.string(Attribute.type),
             message: child.attributes.string(Attribute.message)?.capped(bytes: JUnitLimits.messageBytes),
-            details: Self.text(child.text)?.capped(bytes: JUnitLimits.detailBytes)
+            details: TestReportBuilder.text(child.text)?.capped(bytes: JUnitLimits.detailBytes)
         )
     }
 
@@ -465,35 +362,26 @@ private struct JUnitStreamParser {
                 failure: builder.error ?? builder.failure,
                 reruns: builder.reruns,
                 skippedMessage: builder.skippedMessage,
-                systemOut: builder.hasSystemOut ? Self.text(builder.systemOut)?.capped(bytes: JUnitLimits.outputBytes) : nil,
-                systemErr: builder.hasSystemErr ? Self.text(builder.systemErr)?.capped(bytes: JUnitLimits.outputBytes) : nil
+                systemOut: builder.hasSystemOut ? TestReportBuilder.text(builder.systemOut)?.capped(bytes: JUnitLimits.outputBytes) : nil,
+                systemErr: builder.hasSystemErr ? TestReportBuilder.text(builder.systemErr)?.capped(bytes: JUnitLimits.outputBytes) : nil
             )
         )
     }
 
     /// `TestIdentity.hash(TestIdentity.subjectID(...))` computed on the UTF-8 bytes, without building Strings.
     static func identityHash(attributes: borrowing XMLAttributeValues, suite: [UInt8]?) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash = IdentityHash()
         let hasClassname = attributes.withBytes(Attribute.classname) { classname in
-            mix(classname, into: &hash)
+            hash.mix(classname)
             return !classname.isEmpty
         }
         if hasClassname {
-            mix(CollectionOfOne(UInt8(ascii: ".")), into: &hash)
+            hash.mix(UInt8(ascii: "."))
         } else if let suite, !suite.isEmpty {
-            mix(suite, into: &hash)
-            mix(CollectionOfOne(UInt8(ascii: ".")), into: &hash)
+            hash.mix(suite)
+            hash.mix(UInt8(ascii: "."))
         }
-        attributes.withBytes(Attribute.name) { mix($0, into: &hash) }
-        return hash
-    }
-
-    /// FNV-1a, as `TestIdentity.hash`.
-    @inline(__always)
-    private static func mix(_ bytes: some Collection<UInt8>, into hash: inout UInt64) {
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
+        attributes.withBytes(Attribute.name) { hash.mix($0) }
+        return hash.value
     }
 }

@@ -497,6 +497,21 @@ final class XMLPushParser {
                 xmlSAX2Reference(context, name)
             }
         }
+        // An external entity declared in the DTD (`<!ENTITY x SYSTEM "…">`, an XXE probe) refuses the document:
+        // libxml2 would not load it (no DTDLOAD, no NOENT), but no test report needs one, and reading such a file
+        // as if nothing were there would hide the attempt. Internal entities are declared as libxml2 does.
+        sax.pointee.entityDecl = { context, name, type, publicID, systemID, content in
+            let external = [XML_EXTERNAL_GENERAL_PARSED_ENTITY, XML_EXTERNAL_GENERAL_UNPARSED_ENTITY, XML_EXTERNAL_PARAMETER_ENTITY]
+                .contains { Int32($0.rawValue) == type }
+            if external {
+                let entity = name.map { String(cString: $0) } ?? "?"
+                _ = XMLPushParser.with(context) { parser in
+                    parser.fail(code: XML_ERR_EXT_ENTITY_STANDALONE, "the DTD declares an external entity '\(entity)': refused (no report needs one)")
+                }
+                return
+            }
+            xmlSAX2EntityDecl(context, name, type, publicID, systemID, content)
+        }
         // The DTD node: recorded as a node, then built by libxml2's own callback (entity declarations need it).
         originalInternalSubset = sax.pointee.internalSubset
         sax.pointee.internalSubset = { context, name, publicID, systemID in

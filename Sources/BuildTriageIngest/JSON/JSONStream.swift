@@ -1,0 +1,415 @@
+import BuildTriageCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A strict pull reader over JSON bytes read a chunk at a time from a file descriptor or from memory: values are
+/// walked in document order and never built into a tree, so memory stays flat however large the document.
+///
+/// Every error is an `IngestError` with the line and column: bad syntax, a document cut short, nesting deeper
+/// than `maxDepth`. Only what the caller asks for is decoded (a string is copied up to a limit; the rest of it is
+/// checked and skipped).
+struct JSONStream {
+    /// Deeper nesting fails the document (a Cucumber report needs about ten levels).
+    static let maxDepth = 128
+    static let chunkSize = 256 * 1024
+
+    private let descriptor: Int32
+    private var buffer: [UInt8]
+    private var count: Int
+    private var position = 0
+    /// Bytes dropped from the front of `buffer` so far (for columns).
+    private var consumed = 0
+    private var reachedEnd: Bool
+    private var depth = 0
+    private(set) var line = 1
+    private var lineStart = 0
+    private var keyScratch: [UInt8] = []
+
+    /// Streams the file open at `descriptor` (not closed here).
+    init(descriptor: Int32) {
+        self.descriptor = descriptor
+        buffer = [UInt8](repeating: 0, count: Self.chunkSize)
+        count = 0
+        reachedEnd = false
+    }
+
+    /// Reads bytes in memory.
+    init(bytes: [UInt8]) {
+        descriptor = -1
+        buffer = bytes
+        count = bytes.count
+        reachedEnd = true
+    }
+
+    // MARK: Bytes
+
+    /// Skips a UTF-8 byte order mark at the start of the document.
+    mutating func skipByteOrderMark() throws(IngestError) {
+        guard consumed == 0, position == 0, try available(), count >= 3 else { return }
+        if buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { position = 3 }
+    }
+
+    /// Makes at least one byte available at `position`; false at the end of the input.
+    private mutating func fill() throws(IngestError) -> Bool {
+        if position < count { return true }
+        guard !reachedEnd else { return false }
+        consumed += count
+        position = 0
+        count = 0
+        while true {
+            let got = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw IngestError("read error: \(String(cString: strerror(errno)))")
+            }
+            if got == 0 {
+                reachedEnd = true
+                return false
+            }
+            count = got
+            return true
+        }
+    }
+
+    /// Whether a byte is available at `position` (reading the next chunk if needed).
+    @inline(__always)
+    private mutating func available() throws(IngestError) -> Bool {
+        position < count ? true : try fill()
+    }
+
+    /// An error at the current position.
+    func error(_ message: String) -> IngestError {
+        IngestError(message, line: line, column: consumed + position - lineStart + 1)
+    }
+
+    private func endError() -> IngestError {
+        error("invalid JSON: the document ends early (truncated?)")
+    }
+
+    @inline(__always)
+    private mutating func nextByte() throws(IngestError) -> UInt8 {
+        guard try available() else { throw endError() }
+        let byte = buffer[position]
+        position += 1
+        return byte
+    }
+
+    /// The next byte that is not white space, not consumed; nil at the end of the input.
+    mutating func peekByte() throws(IngestError) -> UInt8? {
+        while true {
+            guard try available() else { return nil }
+            let byte = buffer[position]
+            switch byte {
+            case 0x20, 0x09, 0x0D:
+                position += 1
+            case 0x0A:
+                position += 1
+                line += 1
+                lineStart = consumed + position
+            default:
+                return byte
+            }
+        }
+    }
+
+    mutating func peek() throws(IngestError) -> UInt8 {
+        guard let byte = try peekByte() else { throw endError() }
+        return byte
+    }
+
+    private mutating func expect(_ expected: UInt8) throws(IngestError) {
+        guard try peek() == expected else { throw unexpected(expecting: "'\(Character(Unicode.Scalar(expected)))'") }
+        position += 1
+    }
+
+    private func unexpected(expecting: String) -> IngestError {
+        guard position < count else { return endError() }
+        let byte = buffer[position]
+        let shown = byte >= 0x20 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
+        return error("invalid JSON: unexpected \(shown), expected \(expecting)")
+    }
+
+    /// Only white space is left.
+    mutating func expectEnd() throws(IngestError) {
+        if try peekByte() != nil { throw unexpected(expecting: "the end of the document") }
+    }
+
+    // MARK: Containers
+
+    private mutating func open() throws(IngestError) {
+        position += 1
+        depth += 1
+        guard depth <= Self.maxDepth else { throw error("JSON nested deeper than \(Self.maxDepth) levels") }
+    }
+
+    /// Walks the object at the cursor (`{` next), calling `body` with the index in `keys` of each member's name (nil
+    /// for a name not in it); `body` must consume the value.
+    mutating func object(_ keys: JSONKeys, _ body: (inout JSONStream, Int?) throws(IngestError) -> Void) throws(IngestError) {
+        guard try peek() == UInt8(ascii: "{") else { throw unexpected(expecting: "an object") }
+        try open()
+        if try peek() == UInt8(ascii: "}") {
+            position += 1
+            depth -= 1
+            return
+        }
+        while true {
+            guard try peek() == UInt8(ascii: "\"") else { throw unexpected(expecting: "a member name") }
+            // One buffer for every member name (only its index is handed on).
+            var key = keyScratch
+            keyScratch = []
+            key.removeAll(keepingCapacity: true)
+            try string(into: &key, limit: keys.longest + 1)
+            let index = keys.index(of: key)
+            keyScratch = key
+            try expect(UInt8(ascii: ":"))
+            try body(&self, index)
+            let next = try peek()
+            position += 1
+            if next == UInt8(ascii: ",") { continue }
+            guard next == UInt8(ascii: "}") else {
+                position -= 1
+                throw unexpected(expecting: "',' or '}'")
+            }
+            depth -= 1
+            return
+        }
+    }
+
+    /// Walks the array at the cursor (`[` next), calling `body` at each element; `body` must consume it.
+    mutating func array(_ body: (inout JSONStream) throws(IngestError) -> Void) throws(IngestError) {
+        guard try peek() == UInt8(ascii: "[") else { throw unexpected(expecting: "an array") }
+        try open()
+        if try peek() == UInt8(ascii: "]") {
+            position += 1
+            depth -= 1
+            return
+        }
+        while true {
+            try body(&self)
+            let next = try peek()
+            position += 1
+            if next == UInt8(ascii: ",") { continue }
+            guard next == UInt8(ascii: "]") else {
+                position -= 1
+                throw unexpected(expecting: "',' or ']'")
+            }
+            depth -= 1
+            return
+        }
+    }
+
+    // MARK: Values
+
+    /// Consumes one value of any kind.
+    mutating func skipValue() throws(IngestError) {
+        switch try peek() {
+        case UInt8(ascii: "{"): try object(JSONKeys.none) { stream, _ throws(IngestError) in try stream.skipValue() }
+        case UInt8(ascii: "["): try array { stream throws(IngestError) in try stream.skipValue() }
+        case UInt8(ascii: "\""):
+            var none: [UInt8] = []
+            try string(into: &none, limit: 0)
+        default: _ = try scalar()
+        }
+    }
+
+    /// The string at the cursor, decoded, up to `limit` bytes (the rest is checked and skipped); nil (and the value
+    /// skipped) when the value is not a string.
+    mutating func stringValue(limit: Int) throws(IngestError) -> [UInt8]? {
+        guard try peek() == UInt8(ascii: "\"") else {
+            try skipValue()
+            return nil
+        }
+        var bytes: [UInt8] = []
+        try string(into: &bytes, limit: limit)
+        return bytes
+    }
+
+    /// A number at the cursor as a Double; nil (and the value skipped) for any other value.
+    mutating func numberValue() throws(IngestError) -> Double? {
+        switch try peek() {
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try scalar()
+        default:
+            try skipValue()
+            return nil
+        }
+    }
+
+    /// Appends the decoded string at the cursor (`"` next) to `bytes`, keeping at most `limit` bytes.
+    private mutating func string(into bytes: inout [UInt8], limit: Int) throws(IngestError) {
+        position += 1
+        while true {
+            // Plain bytes in the buffer, scanned without bounds checks.
+            let start = position
+            position = buffer.withUnsafeBufferPointer { bytes in
+                var index = start
+                let end = count
+                while index < end {
+                    let byte = bytes[index]
+                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                    index &+= 1
+                }
+                return index
+            }
+            if position > start, bytes.count < limit {
+                bytes.append(contentsOf: buffer[start..<min(position, start + limit - bytes.count)])
+            }
+            // The chunk ended inside the string: read on.
+            if position == count {
+                guard try fill() else { throw endError() }
+                continue
+            }
+            let byte = try nextByte()
+            switch byte {
+            case UInt8(ascii: "\""):
+                return
+            case UInt8(ascii: "\\"):
+                let escape = try nextByte()
+                var decoded: [UInt8]
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): decoded = [escape]
+                case UInt8(ascii: "b"): decoded = [0x08]
+                case UInt8(ascii: "f"): decoded = [0x0C]
+                case UInt8(ascii: "n"): decoded = [0x0A]
+                case UInt8(ascii: "r"): decoded = [0x0D]
+                case UInt8(ascii: "t"): decoded = [0x09]
+                case UInt8(ascii: "u"):
+                    var scalar = try hex4()
+                    if scalar >= 0xD800, scalar < 0xDC00 {
+                        // A high surrogate: a low one must follow to make one character.
+                        guard try nextByte() == UInt8(ascii: "\\"), try nextByte() == UInt8(ascii: "u") else {
+                            throw error("invalid JSON: a lone UTF-16 surrogate in a string")
+                        }
+                        let low = try hex4()
+                        guard low >= 0xDC00, low < 0xE000 else { throw error("invalid JSON: a lone UTF-16 surrogate in a string") }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    decoded = Array(String(Unicode.Scalar(scalar).map(Character.init) ?? "\u{FFFD}").utf8)
+                default:
+                    position -= 1
+                    throw error("invalid JSON: invalid escape in a string")
+                }
+                if bytes.count + decoded.count <= limit { bytes += decoded }
+            default:
+                position -= 1
+                throw error("invalid JSON: unescaped control character in a string")
+            }
+        }
+    }
+
+    private mutating func hex4() throws(IngestError) -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = try nextByte()
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default:
+                position -= 1
+                throw error("invalid JSON: \\u needs four hex digits")
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
+    }
+
+    /// A number or a literal (`true`, `false`, `null`): the number's value, nil for a literal.
+    private mutating func scalar() throws(IngestError) -> Double? {
+        let first = try peek()
+        if first == UInt8(ascii: "t") || first == UInt8(ascii: "f") || first == UInt8(ascii: "n") {
+            let word = first == UInt8(ascii: "t") ? "true" : first == UInt8(ascii: "f") ? "false" : "null"
+            for expected in word.utf8 {
+                guard try available(), buffer[position] == expected else {
+                    throw unexpected(expecting: "'\(word)'")
+                }
+                position += 1
+            }
+            try delimiter()
+            return nil
+        }
+        // JSON's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?. A plain integer (the durations and
+        // lines of a report) is computed as it is read; any other number is parsed from its bytes at the end.
+        let startConsumed = consumed
+        let start = position
+        var negative = false
+        var magnitude: UInt64 = 0
+        var integerDigits = 0
+        var plain = true
+        func peekRaw(_ stream: inout JSONStream) throws(IngestError) -> UInt8? {
+            guard try stream.available() else { return nil }
+            return stream.buffer[stream.position]
+        }
+        func digits(_ stream: inout JSONStream, accumulate: Bool) throws(IngestError) -> Int {
+            var found = 0
+            while let byte = try peekRaw(&stream), byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                if accumulate, found < 18 { magnitude = magnitude &* 10 &+ UInt64(byte - UInt8(ascii: "0")) }
+                stream.position += 1
+                found += 1
+            }
+            return found
+        }
+        if try peekRaw(&self) == UInt8(ascii: "-") {
+            negative = true
+            position += 1
+        }
+        guard let lead = try peekRaw(&self), lead >= UInt8(ascii: "0"), lead <= UInt8(ascii: "9") else {
+            throw unexpected(expecting: "a value")
+        }
+        if lead == UInt8(ascii: "0") {
+            position += 1
+            integerDigits = 1
+        } else {
+            integerDigits = try digits(&self, accumulate: true)
+        }
+        if try peekRaw(&self) == UInt8(ascii: ".") {
+            plain = false
+            position += 1
+            guard try digits(&self, accumulate: false) > 0 else { throw unexpected(expecting: "a digit") }
+        }
+        if let byte = try peekRaw(&self), byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+            plain = false
+            position += 1
+            if let sign = try peekRaw(&self), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { position += 1 }
+            guard try digits(&self, accumulate: false) > 0 else { throw unexpected(expecting: "a digit") }
+        }
+        try delimiter()
+        if plain, integerDigits <= 18 { return negative ? -Double(magnitude) : Double(magnitude) }
+        // Read within one chunk (a number cut by a chunk's end keeps only its integer part's first digits).
+        guard consumed == startConsumed else { return negative ? -Double(magnitude) : Double(magnitude) }
+        return Double(String(decoding: buffer[start..<position], as: UTF8.self))
+    }
+
+    /// A value ends at white space, `,`, `}`, `]` or the end of the input.
+    private mutating func delimiter() throws(IngestError) {
+        guard try available() else { return }
+        switch buffer[position] {
+        case 0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"): return
+        default: throw unexpected(expecting: "',' or the end of the value")
+        }
+    }
+}
+
+/// The member names a reader looks for, matched on decoded bytes.
+struct JSONKeys: Sendable {
+    private let names: [[UInt8]]
+    let longest: Int
+
+    static let none = JSONKeys([])
+
+    init(_ names: [String]) {
+        self.names = names.map { Array($0.utf8) }
+        longest = self.names.map(\.count).max() ?? 0
+    }
+
+    func index(of key: [UInt8]) -> Int? {
+        for (index, name) in names.enumerated() where name.count == key.count && name == key { return index }
+        return nil
+    }
+}

@@ -1,0 +1,242 @@
+import BuildTriageCore
+import Foundation
+import Testing
+
+@testable import BuildTriageIngest
+
+/// The counting rules of Docs/formats.md, one by one, on small documents.
+@Suite struct FormatsRulesTests {
+    private func xml(_ text: String) throws(IngestError) -> JUnitReport {
+        try XMLReportReader.read(bytes: Array(text.utf8))
+    }
+
+    private func cucumber(_ text: String) throws(IngestError) -> JUnitReport {
+        try CucumberReader.read(bytes: Array(text.utf8))
+    }
+
+    /// total, passed, failed, errored, skipped.
+    private func buckets(_ report: JUnitReport) -> [Int] {
+        let counts = report.counts
+        return [counts.total, counts.passed, counts.failed, counts.errored, counts.skipped]
+    }
+
+    // MARK: NUnit 2
+
+    @Test func nunit2ResultValues() throws {
+        let cases = ["Success", "Failure", "Error", "Cancelled", "NotRunnable", "Ignored", "Skipped", "Inconclusive", "success", "Bogus"]
+            .map { "<test-case name=\"T.\($0)\" result=\"\($0)\"/>" }.joined()
+        let report = try xml("<test-results><test-suite><results>\(cases)</results></test-suite></test-results>")
+        #expect(report.kind == .nunit2)
+        #expect(buckets(report) == [10, 2, 1, 4, 3])
+    }
+
+    @Test func nunit2WithoutResult() throws {
+        let report = try xml("""
+            <test-results><test-suite name="s" executed="True" success="False"><results>
+            <test-case name="A.notRun" executed="False"/>
+            <test-case name="A.failed" executed="True" success="False"><failure><message>m</message></failure></test-case>
+            <test-case name="A.inconclusive" executed="true" success="False"/>
+            <test-case name="A.passed" executed="True" success="Turue"/>
+            </results></test-suite></test-results>
+            """)
+        #expect(buckets(report) == [4, 1, 1, 0, 2])
+        #expect(report.cases.first { $0.outcome == .failed }?.failure?.message == "m")
+        #expect(report.passed("A.passed"))
+    }
+
+    @Test func bareTestSuiteIsNUnit2OrNUnit3ByItsAttributes() throws {
+        let v2 = try xml(#"<test-suite name="s"><results><test-case name="A.b" executed="True" success="True"/><test-case name="A.c" executed="False"/></results></test-suite>"#)
+        #expect(v2.kind == .nunit2)
+        #expect(buckets(v2) == [2, 1, 0, 0, 1])
+        let v3 = try xml(#"<test-suite name="s"><test-case name="b" executed="True"/><test-case fullname="A.c" result="Passed"/></test-suite>"#)
+        #expect(v3.kind == .nunit3)
+        #expect(buckets(v3) == [1, 1, 0, 0, 0])
+    }
+
+    // MARK: NUnit 3
+
+    @Test func nunit3ResultsAndLabels() throws {
+        let report = try xml("""
+            <test-run><test-suite type="Assembly">
+            <test-case fullname="A.p" result="Passed"/><test-case fullname="A.w" result="Warning"/>
+            <test-case fullname="A.f" result="Failed"/><test-case fullname="A.t" result="Failed" label="Timeout"/>
+            <test-case fullname="A.e" result="Failed" label="error"/><test-case fullname="A.c" result="Failed" label="Cancelled"/>
+            <test-case fullname="A.i" result="Failed" label="Invalid" site="SetUp"/>
+            <test-case fullname="A.s" result="Skipped" label="Ignored"/><test-case fullname="A.x" result="Skipped" label="Invalid"/>
+            <test-case fullname="A.n" result="Inconclusive"/><test-case fullname="A.listing"/>
+            </test-suite></test-run>
+            """)
+        #expect(report.kind == .nunit3)
+        #expect(buckets(report) == [10, 2, 2, 3, 3])
+    }
+
+    @Test func nunit3ExploreListingHasNoTests() throws {
+        let report = try xml(#"<test-run><test-suite><test-case fullname="A.b" runstate="Runnable"/></test-suite></test-run>"#)
+        #expect(report.counts.total == 0)
+    }
+
+    @Test func nunit3IdsFromFullnameOrClassname() throws {
+        let report = try xml("""
+            <test-run><test-case fullname="N.C.M(1)" classname="N.C" name="M(1)" result="Failed"/>
+            <test-case classname="N.C" name="Other" result="Failed"/><test-case fullname="N.C.P" result="Passed"/></test-run>
+            """)
+        #expect(report.cases.map(\.subjectID) == ["N.C.M(1)", "N.C.Other"])
+        #expect(report.passed("N.C.P"))
+    }
+
+    // MARK: TRX
+
+    @Test func trxOutcomes() throws {
+        let outcomes = [
+            "Passed", "PassedButRunAborted", "Warning", "Completed", "Failed", "Error", "Timeout", "Aborted", "Disconnected",
+            "NotRunnable", "InProgress", "NotExecuted", "Inconclusive", "Pending", "Strange",
+        ]
+        let results = outcomes.enumerated().map { "<UnitTestResult testId=\"\($0)\" testName=\"t\($0)\" outcome=\"\($1)\"/>" }.joined()
+        let report = try xml("<TestRun xmlns=\"http://microsoft.com/schemas/VisualStudio/TeamTest/2006\"><Results>\(results)<UnitTestResult testId=\"x\" testName=\"none\"/></Results></TestRun>")
+        #expect(report.kind == .trx)
+        #expect(buckets(report) == [16, 4, 1, 8, 3])
+    }
+
+    @Test func trxLeavesCountNotAggregates() throws {
+        let report = try xml("""
+            <TestRun><Results>
+            <TestResultAggregation testId="o" testName="ordered" outcome="Failed"><InnerResults>
+              <UnitTestResult testId="a" testName="a" outcome="Passed"/>
+              <UnitTestResult testId="b" testName="b" outcome="Failed" resultType="DataDrivenTest"><InnerResults>
+                <UnitTestResult testId="b" testName="b (1)" outcome="Passed"/><UnitTestResult testId="b" testName="b (2)" outcome="Failed"/>
+              </InnerResults></UnitTestResult>
+            </InnerResults></TestResultAggregation>
+            <UnitTestResult testId="c" testName="c" outcome="Passed"><InnerResults/></UnitTestResult>
+            </Results><ResultSummary><Counters total="99" passed="99"/></ResultSummary></TestRun>
+            """)
+        #expect(buckets(report) == [4, 3, 1, 0, 0])
+    }
+
+    @Test func trxClassFromDefinitions() throws {
+        let report = try xml("""
+            <TestRun><Results>
+            <UnitTestResult testId="1" testName="Adds" outcome="Failed"/><UnitTestResult testId="2" testName="N.C.Qualified" outcome="Failed"/>
+            <UnitTestResult testId="1" testName="Adds" outcome="Passed"/><UnitTestResult testId="3" testName="Orphan" outcome="Passed"/>
+            </Results><TestDefinitions>
+            <UnitTest id="1"><TestMethod className="N.C, N.Tests, Version=1.0.0.0" name="Adds"/></UnitTest>
+            <UnitTest id="2"><TestMethod className="N.C" name="Qualified"/></UnitTest>
+            </TestDefinitions></TestRun>
+            """)
+        #expect(report.cases.map(\.subjectID) == ["N.C.Adds", "N.C.Qualified"])
+        #expect(report.passed("N.C.Adds"))
+        #expect(report.passed("Orphan"))
+        #expect(TRXState.duration("01:02:03.5") == 3723.5)
+    }
+
+    // MARK: xUnit.net
+
+    @Test func xunitResultsAndRunErrors() throws {
+        let report = try xml("""
+            <assemblies><assembly total="50"><errors><error type="assembly-cleanup"><failure><message>m</message></failure></error></errors>
+            <collection><test name="N.C.p" result="Pass"/><test name="N.C.f" type="N.C" method="f" result="Fail"/>
+            <test type="N.C" method="s" result="Skip"><reason>later</reason></test><test name="N.C.n" result="NotRun"/>
+            <test name="N.C.o" result="Odd"/></collection></assembly></assemblies>
+            """)
+        #expect(report.kind == .xunit)
+        #expect(buckets(report) == [5, 1, 1, 1, 2])
+        #expect(report.cases.first { $0.outcome == .skipped }?.subjectID == "N.C.s")
+        #expect(report.cases.first { $0.outcome == .skipped }?.skippedMessage == "later")
+        let v1 = try xml(#"<assembly name="a.dll"><class name="N.C"><test name="N.C.t" type="N.C" method="t" result="Pass"/></class></assembly>"#)
+        #expect(v1.kind == .xunit && v1.counts.passed == 1)
+    }
+
+    // MARK: TestNG
+
+    @Test func testngCountsMethodsNotConfiguration() throws {
+        let report = try xml("""
+            <testng-results total="9" ignored="3"><suite><test><class name="C">
+            <test-method name="before" is-config="true" status="FAIL"/>
+            <test-method name="m" status="PASS"><params><param><value><![CDATA[ 1 ]]></value></param></params></test-method>
+            <test-method name="m" status="FAIL"><params><param><value><![CDATA[2]]></value></param><param><value/></param></params></test-method>
+            <test-method name="s" status="SKIP"/><test-method name="p" status="SUCCESS_PERCENTAGE_FAILURE"/><test-method name="o" status="?"/>
+            </class></test></suite></testng-results>
+            """)
+        #expect(report.kind == .testng)
+        #expect(buckets(report) == [5, 1, 2, 1, 1])
+        #expect(report.passed("C.m(1)"))
+        #expect(report.cases.map(\.subjectID).contains("C.m(2, )"))
+    }
+
+    @Test func testngRetriedSkipThenPassCarriesTheAttempt() throws {
+        let report = try xml("""
+            <testng-results><suite><test><class name="C">
+            <test-method name="r" status="SKIP" retried="true"><exception class="E"><message>boom</message></exception></test-method>
+            <test-method name="r" status="PASS"/>
+            <test-method name="plain" status="SKIP"/><test-method name="plain" status="PASS"/>
+            </class></test></suite></testng-results>
+            """)
+        #expect(buckets(report) == [4, 2, 0, 0, 2])
+        let pass = try #require(report.cases.first { $0.outcome == .passed })
+        #expect(pass.subjectID == "C.r")
+        #expect(pass.reruns.first?.message == "boom")
+        #expect(report.passed("C.plain"))
+    }
+
+    // MARK: Cucumber
+
+    @Test func cucumberBackgroundsAndSeverity() throws {
+        let report = try cucumber("""
+            [{"uri": "f.feature", "name": "F", "elements": [
+              {"type": "background", "steps": [{"result": {"status": "failed", "error_message": "bg"}}]},
+              {"type": "scenario", "name": "a", "line": 3, "steps": [{"result": {"status": "skipped"}}]},
+              {"type": "background", "steps": [{"result": {"status": "passed"}}]},
+              {"type": "background", "before": [{"result": {"status": "passed"}}]},
+              {"name": "b", "line": 5, "steps": [{"result": {"status": "passed"}, "after": [{"result": {"status": "pending"}}]}]},
+              {"type": "scenario", "name": "c", "line": 6, "steps": [{"result": {"status": "skipped"}}, {"name": "no result"}]},
+              {"type": "scenario", "name": "d", "line": 7, "steps": [{"result": {"status": "skipped"}}]},
+              {"type": "scenario", "name": "e", "line": 8},
+              {"type": "scenario_outline", "name": "template", "steps": [{"name": "x"}]},
+              {"type": "scenario", "name": "g", "line": 9, "steps": [{"result": {"status": "weird"}}], "id": ["odd", 1]}
+            ]}, {"uri": "empty.feature", "keyword": "Feature"}]
+            """)
+        #expect(report.kind == .cucumber)
+        // a: failed background; b: pending hook; c: a step without a result; d: skipped; e: no steps; g: unknown status.
+        #expect(buckets(report) == [6, 1, 4, 0, 1])
+        #expect(report.cases.first { $0.subjectID == "F.a (line 3)" }?.failure?.message == "bg")
+        #expect(report.passed("F.e (line 8)"))
+    }
+
+    @Test func cucumberShapeAndSyntax() throws {
+        #expect(try cucumber(" \n[ ]").counts.total == 0)
+        #expect(throws: IngestError.self) { try cucumber("[1]") }
+        #expect(throws: IngestError.self) { try cucumber(#"[{"description": "no elements"}]"#) }
+        let truncated = try #require(cucumberError("[{\"elements\": [\n{\"name\": \"x\""))
+        #expect(truncated.line == 2)
+        #expect(truncated.kind == .cucumber)
+        let deep = try #require(cucumberError("[{\"elements\": [{\"x\": " + String(repeating: "[", count: 10_000)))
+        #expect(deep.message.contains("nested deeper"))
+        let control = try #require(cucumberError("[{\"elements\": [], \"name\": \"a\u{1}\"}]"))
+        #expect(control.line == 1)
+    }
+
+    private func cucumberError(_ text: String) -> IngestError? {
+        do {
+            _ = try cucumber(text)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    // MARK: Detection
+
+    @Test("the root element decides, after a prolog, a BOM, comments and a DOCTYPE, in UTF-8 or UTF-16")
+    func detection() throws {
+        let prolog = "\u{FEFF}<?xml version=\"1.0\"?>\n<!-- <testsuite> -->\n<!DOCTYPE x [<!ENTITY a \"<b>\">]>\n"
+        #expect(try xml(prolog + "<ns:testng-results xmlns:ns=\"u\"/>").kind == .testng)
+        #expect(XMLReportReader.rootName(Array((prolog + "<TestRun>").utf8)) == "TestRun")
+        var utf16: [UInt8] = [0xFF, 0xFE]
+        for unit in "<?xml version=\"1.0\" encoding=\"UTF-16\"?><test-run/>".utf16 { utf16 += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        #expect(XMLReportReader.rootName(utf16) == "test-run")
+        let read = Ingestor.read(data: Data(utf16), path: "x")
+        #expect(read.record.kind == .nunit3 && read.record.status == .ok)
+        // A root the first bytes hide (a comment longer than the sniffed prefix) is still found by the reader.
+        let long = "<!--" + String(repeating: "x", count: 70_000) + "--><assemblies/>"
+        #expect(try xml(long).kind == .xunit)
+    }
+}
