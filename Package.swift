@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // The history store: one SQLKit query layer over SQLite and PostgreSQL (postgres-nio with NIOSSL for TLS).
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -48,12 +49,16 @@ let package = Package(
         ),
         /// One pure reporter per output format.
         .target(name: "BuildTriageReporters", dependencies: ["BuildTriageCore"], swiftSettings: strict),
-        /// The run history. `Postgres/`: PostgreSQL URLs, passwords (PGPASSWORD, ~/.pgpass), TLS per sslmode, typed
-        /// connection errors, the connection as an SQLKit database, and the migrations' advisory lock.
+        /// Cross-run history: runs and test outcomes in SQLite or PostgreSQL through SQLKit; flaky and broken tests.
+        /// `Postgres/`: PostgreSQL URLs, passwords (PGPASSWORD, ~/.pgpass), TLS per sslmode, typed connection errors,
+        /// the connection as an SQLKit database, and the migrations' advisory lock.
         .target(
             name: "BuildTriageHistory",
             dependencies: [
+                "BuildTriageCore",
+                "BuildTriageReporters",
                 .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -66,7 +71,7 @@ let package = Package(
         /// The pipeline: ingest → analyze → decide → report. What the CLI and other tools call.
         .target(
             name: "BuildTriageKit",
-            dependencies: ["BuildTriageCore", "BuildTriageIngest", "BuildTriageAnalyzers", "BuildTriageRetry", "BuildTriageReporters"],
+            dependencies: ["BuildTriageCore", "BuildTriageIngest", "BuildTriageAnalyzers", "BuildTriageRetry", "BuildTriageReporters", "BuildTriageHistory"],
             swiftSettings: strict
         ),
         /// The thin `@main`: flags in, exit code out.
@@ -107,7 +112,7 @@ let package = Package(
         .testTarget(
             name: "BuildTriageHistoryTests",
             dependencies: [
-                "BuildTriageHistory", "BuildTriageTestSupport",
+                "BuildTriageHistory", "BuildTriageKit", "BuildTriageCLI", "BuildTriageTestSupport",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -24,6 +24,7 @@ struct BuildTriageCommand: ParsableCommand {
               3   wait: something is still running
               4   an input could not be read (the others were analyzed)
               5   retry --execute: a retry command failed
+              6   record, flaky, quarantine, history: the history store cannot be used
               7   collect: partial collection (manifest.json says what is missing)
               8   collect: failed collection
               64  usage error
@@ -34,10 +35,12 @@ struct BuildTriageCommand: ParsableCommand {
               buildtriage analyze ci-output/ --format json --output triage.json
               buildtriage retry batch.json --execute --max-retries 1
               buildtriage collect batch "$CODEBUILD_BATCH_BUILD_IDENTIFIER" --output triage
+              buildtriage record reports/ --run-id "$CODEBUILD_BUILD_ID" --commit "$CODEBUILD_RESOLVED_SOURCE_VERSION"
+              buildtriage flaky --since 30d --format markdown
               buildtriage --generate-completion-script bash
             """,
         version: version,
-        subcommands: [Analyze.self, Retry.self, Analyzers.self, Rules.self, Collect.self],
+        subcommands: [Analyze.self, Retry.self, Analyzers.self, Rules.self, Collect.self, Record.self, Flaky.self, Quarantine.self, History.self],
         defaultSubcommand: Analyze.self
     )
 }
@@ -76,6 +79,8 @@ struct AnalysisOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Exit 0 whatever the verdict (still non-zero for usage errors).")
     var exitZero = false
+
+    @OptionGroup var historyOptions: AnalysisHistoryOptions
 
     func validate() throws {
         guard retryBudget >= 0 else { throw ValidationError("--retry-budget must be 0 or more") }
@@ -118,9 +123,10 @@ struct AnalysisOptions: ParsableArguments {
     /// The report, and the input it was made from: `analyze` keeps the input alive until it exits, so that
     /// freeing it (every document, string and array read) is not paid for just before the process ends.
     func runKeepingInput() -> (report: TriageReport, input: TriageInput) {
-        let (configuration, problems) = configuration()
+        var (configuration, problems) = configuration()
         let progress = ProgressLine.make(total: paths.count)
         let input = Triage.read(paths: paths, progress: progress?.update)
+        problems += historyOptions.refine(&configuration, for: input)
         var report = Triage.report(for: input, configuration: configuration)
         progress?.finish()
         report.diagnostics = problems + report.diagnostics
@@ -287,7 +293,8 @@ enum Output {
     /// When the report is not text on standard output, its diagnostics (unreadable inputs, bad rule files,
     /// misbehaving plugins) also go to standard error, one line each, so that a CI log shows them.
     static func echoDiagnostics(of report: TriageReport) {
-        let lines = report.inputs.compactMap(\.diagnostic) + report.diagnostics
+        // History problems were written to standard error when they happened.
+        let lines = report.inputs.compactMap(\.diagnostic) + report.diagnostics.filter { !$0.hasPrefix(AnalysisHistoryOptions.unavailable) }
         guard !lines.isEmpty else { return }
         let text = lines.map { "buildtriage: " + $0.replacing(/[\r\n]+/, with: " ") + "\n" }.joined()
         FileHandle.standardError.write(Data(text.utf8))

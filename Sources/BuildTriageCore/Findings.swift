@@ -117,11 +117,13 @@ public struct Finding: Codable, Hashable, Sendable {
     public var resolved: Bool?
     /// The same failure happened in an earlier attempt (a second timeout calls for a person, not a retry).
     public var repeated: Bool?
+    /// The test is quarantined (`analyze --quarantine`): reported, but its failure does not decide the verdict.
+    public var quarantined: Bool?
 
     public init(
         id: String? = nil, analyzer: String, category: Category, subject: Subject, rootCause: String? = nil,
         message: String, evidence: [EvidenceLine] = [], target: Target? = nil, scope: Subject? = nil,
-        rootSubject: Subject? = nil, resolved: Bool? = nil, repeated: Bool? = nil
+        rootSubject: Subject? = nil, resolved: Bool? = nil, repeated: Bool? = nil, quarantined: Bool? = nil
     ) {
         self.id = id ?? "\(analyzer):\(subject.kind.rawValue):\(subject.id)"
         self.analyzer = analyzer
@@ -135,6 +137,7 @@ public struct Finding: Codable, Hashable, Sendable {
         self.rootSubject = rootSubject
         self.resolved = resolved
         self.repeated = repeated
+        self.quarantined = quarantined
     }
 }
 

@@ -2,6 +2,7 @@
 @_exported public import BuildTriageAnalyzers
 @_exported public import BuildTriageRetry
 @_exported public import BuildTriageReporters
+@_exported public import BuildTriageHistory
 public import BuildTriageIngest
 import Foundation
 
@@ -57,6 +58,8 @@ public enum TriageExitCode: Int32, Sendable, CaseIterable {
     case unreadableInput = 4
     /// `--execute`: a retry command failed.
     case retryFailed = 5
+    /// `record`, `flaky`, `quarantine`, `history`: the history store cannot be used.
+    case historyUnusable = 6
     /// Bad flags or arguments (swift-argument-parser's validation code).
     case usage = 64
 

@@ -1,3 +1,4 @@
+import BuildTriageTestSupport
 import Foundation
 import Testing
 
@@ -169,18 +170,6 @@ struct AWSFastReaderTests {
     }
 }
 
-/// A reproducible generator (the standard library's is seeded from the system).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Mutations of a JSON text that keep most of it as it was: a value replaced, a member duplicated or added, a key
 /// renamed, a byte inserted, the text cut.

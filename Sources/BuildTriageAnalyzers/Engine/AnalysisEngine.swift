@@ -11,13 +11,25 @@ public struct AnalysisConfiguration: Sendable {
     public var rules: RuleSet
     /// External analyzers (`--plugin`).
     public var plugins: [ExternalAnalyzer]
+    /// What adjusts the findings before the decision with knowledge from outside the run (history, quarantine).
+    public var refiners: [any FindingRefiner]
 
-    public init(retryBudget: Int = 2, retryOptions: RetryOptions = RetryOptions(), rules: RuleSet = .builtIn(), plugins: [ExternalAnalyzer] = []) {
+    public init(
+        retryBudget: Int = 2, retryOptions: RetryOptions = RetryOptions(), rules: RuleSet = .builtIn(), plugins: [ExternalAnalyzer] = [],
+        refiners: [any FindingRefiner] = []
+    ) {
         self.retryBudget = retryBudget
         self.retryOptions = retryOptions
         self.rules = rules
         self.plugins = plugins
+        self.refiners = refiners
     }
+}
+
+/// Adjusts the findings of a run, before the decision, with knowledge the run's files do not hold: the history
+/// of earlier runs (a failing test known as flaky), a quarantine list. Returns diagnostics.
+public protocol FindingRefiner: Sendable {
+    func refine(_ findings: inout [Finding], context: AnalysisContext) -> [String]
 }
 
 /// What an analysis found and decided.
@@ -70,6 +82,7 @@ public enum AnalysisEngine {
         }
         context.priorFindings = []
         if !fallbackFindings.isEmpty { append(fallbackFindings, to: &findings) }
+        for refiner in configuration.refiners { diagnostics += refiner.refine(&findings, context: context) }
         // Moved in: passing the variable kept a second reference, so that finalize's first mutation copied every
         // finding (and the original array was destroyed on the assignment).
         findings = finalize(consume findings)

@@ -154,7 +154,7 @@ public struct DecisionEngine: Sendable {
     }
 
     static func isFailure(_ finding: Finding) -> Bool {
-        finding.resolved != true && ![.collateral, .stopped, .ignored].contains(finding.category)
+        finding.resolved != true && finding.quarantined != true && ![.collateral, .stopped, .ignored].contains(finding.category)
     }
 
     /// The recommendation for one target, from `all[indices]` (the target's findings, in order).
@@ -187,6 +187,10 @@ public struct DecisionEngine: Sendable {
                 // What failed passed in a later attempt (flaky, resolved): nothing is failing now.
                 if indices.contains(where: { all[$0].resolved == true }) {
                     return recommendation(.none, "\(Self.describe(target)) is \(status), but what failed passed in a later attempt: nothing is failing now")
+                }
+                // What failed is quarantined (`analyze --quarantine`): it does not decide.
+                if indices.contains(where: { all[$0].quarantined == true }) {
+                    return recommendation(.none, "\(Self.describe(target)) is \(status), but only quarantined tests failed")
                 }
                 // Said only when true: name the findings there are, when there are some.
                 let others = Set(indices.map { all[$0].category.rawValue }).sorted().joined(separator: ", ")

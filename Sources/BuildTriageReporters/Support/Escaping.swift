@@ -1,9 +1,9 @@
 /// Escaping of input-derived values for each sink. Every value that comes from an input goes through one
 /// of these before it reaches the output.
-enum Escape {
+package enum Escape {
     /// For a terminal: a tab becomes a space; other control characters (ESC sequences included), C1
     /// controls and bidirectional overrides become `�`, so an input cannot move the cursor, recolour or reorder the output.
-    static func terminal(_ text: String) -> String {
+    package static func terminal(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isUnsafeForTerminal) else { return text }
         var result = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
@@ -21,7 +21,7 @@ enum Escape {
 
     /// For HTML text and attribute values: `&<>"'` as entities; NUL and other C0 controls (except tab
     /// and line breaks) become `�`.
-    static func html(_ text: String) -> String {
+    package static func html(_ text: String) -> String {
         // Text with nothing to escape (the common case) is returned as it is. Bytes of multi-byte scalars are all
         // 0x80 or more, and such scalars are kept as they are, so a byte test is exact.
         if text.utf8.allSatisfy({ byte in
@@ -55,7 +55,7 @@ enum Escape {
     /// every character Markdown or HTML gives a meaning to as a numeric entity, so a value cannot open a
     /// link, an image, emphasis, code, a table cell or a tag. Entities are decoded in text and in raw HTML
     /// blocks, so the same escaping holds inside and outside `<details>`.
-    static func markdown(_ text: String) -> String {
+    package static func markdown(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count + 16)
         var lastWasSpace = false

@@ -281,6 +281,7 @@ struct JSONReportWriter {
             w.member("message", finding.message)
             w.member("repeated", finding.repeated)
             w.member("resolved", finding.resolved)
+            w.member("quarantined", finding.quarantined)
             w.member("rootCause", finding.rootCause)
             if let root = finding.rootSubject {
                 w.key("rootSubject")

@@ -1,0 +1,308 @@
+public import BuildTriageCore
+import Foundation
+public import SQLKit
+
+/// A history of runs over any SQLKit database: every query is written once, with SQLKit's builders and bound
+/// parameters, and runs on SQLite and PostgreSQL alike.
+public final class HistoryStore: Sendable {
+    public let database: any SQLDatabase
+    /// The location, as it may be printed (no password).
+    public let location: String
+    private let closer: @Sendable () async -> Void
+
+    /// Rows per multi-row `INSERT`: under SQLite's 32,766 bound parameters at five a row.
+    static let rowsPerInsert = 6_000
+    /// Values per `IN (…)` list.
+    static let valuesPerList = 900
+
+    public init(database: any SQLDatabase, location: String, close: @escaping @Sendable () async -> Void = {}) {
+        self.database = database
+        self.location = location
+        self.closer = close
+    }
+
+    public func close() async { await closer() }
+
+    // MARK: Transactions and migrations
+
+    /// Runs `body` in one transaction on one session: committed when it returns, rolled back when it throws.
+    /// SQLite takes the write lock at once (`BEGIN IMMEDIATE`), so that two writers queue on the busy timeout
+    /// rather than fail when one upgrades its read lock.
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await database.withSession { db in
+            let sqlite = db.dialect.name == "sqlite"
+            try await db.raw(sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// The schema version recorded in the store (0: no schema yet).
+    public func schemaVersion() async throws -> Int {
+        try await Self.schemaVersion(on: database)
+    }
+
+    static func schemaVersion(on db: any SQLDatabase) async throws -> Int {
+        try await db.create(table: "bt_schema").ifNotExists()
+            .column("version", type: .int, .primaryKey(autoIncrement: false))
+            .column("applied_at", type: .bigint, .notNull)
+            .run()
+        let row = try await db.select().column(SQLFunction("max", args: SQLIdentifier("version")), as: "v").from("bt_schema").first()
+        return try row?.decode(column: "v", as: Int?.self) ?? 0
+    }
+
+    /// Applies the migrations after the store's version, up to `target`, in one transaction (under an advisory
+    /// lock on PostgreSQL, so that two runners starting on an empty database do not race).
+    @discardableResult
+    public func migrate(to target: Int = Schema.latest) async throws -> Int {
+        try await transaction { db in
+            if db.dialect.name == "postgresql" {
+                try await db.raw("SELECT pg_advisory_xact_lock(\(bind: Int64(0x6274_6869_7374)))").run()
+            }
+            let current = try await Self.schemaVersion(on: db)
+            guard current <= Schema.latest else { throw SchemaTooNew(version: current) }
+            for migration in Schema.migrations where migration.version > current && migration.version <= target {
+                try await migration.apply(db)
+                try await db.insert(into: "bt_schema").columns("version", "applied_at")
+                    .values(SQLBind(migration.version), SQLBind(Int64(Date().timeIntervalSince1970))).run()
+            }
+            return max(current, min(target, Schema.latest))
+        }
+    }
+
+    /// The store was written by a newer buildtriage.
+    public struct SchemaTooNew: Error, Sendable {
+        public var version: Int
+    }
+
+    // MARK: Recording
+
+    /// Records a run in one transaction: its outcomes, findings, test names and messages. A run with the same
+    /// id is replaced, never doubled.
+    public func record(_ run: RunRecord) async throws {
+        let now = Int64(Date().timeIntervalSince1970)
+        var names: [UInt64: (String, String?, String?)] = [:]
+        var messages: [UInt64: String] = [:]
+        for outcome in run.outcomes {
+            if let name = outcome.name, outcome.status != .passed || outcome.file != nil { names[outcome.test] = (name, outcome.suite, outcome.file) }
+            if let message = outcome.message { messages[TestIdentity.hash(message)] = message }
+        }
+        let nameRows: [[any SQLExpression]] = names.sorted { $0.key < $1.key }.map {
+            [SQLBind(Int64(bitPattern: $0.key)), SQLBind($0.value.0), SQLBind($0.value.1), SQLBind($0.value.2)]
+        }
+        let messageRows: [[any SQLExpression]] = messages.sorted { $0.key < $1.key }.map { [SQLBind(Int64(bitPattern: $0.key)), SQLBind($0.value)] }
+        try await transaction { db in
+            try await Self.insert(into: "bt_tests", columns: ["hash", "name", "suite", "file"], key: ["hash"], update: [], rows: nameRows, on: db)
+            try await Self.insert(into: "bt_messages", columns: ["hash", "text"], key: ["hash"], update: [], rows: messageRows, on: db)
+            let existing = try await db.select().column("id").from("bt_runs").where("run_key", .equal, run.key).first(decodingColumn: "id", as: Int64.self)
+            let runID: Int64
+            if let existing {
+                try await db.delete(from: "bt_outcomes").where("run", .equal, existing).run()
+                try await db.delete(from: "bt_run_findings").where("run", .equal, existing).run()
+                try await db.update("bt_runs")
+                    .set("commit_sha", to: run.commit).set("branch", to: run.branch).set("started_at", to: run.startedAt)
+                    .set("recorded_at", to: now).set("verdict", to: run.verdict?.rawValue)
+                    .where("id", .equal, existing).run()
+                runID = existing
+            } else {
+                // An upsert: a recorder that inserted the same id meanwhile (PostgreSQL) is updated, not doubled.
+                let inserted = try await db.insert(into: "bt_runs")
+                    .columns("run_key", "commit_sha", "branch", "started_at", "recorded_at", "verdict")
+                    .values(SQLBind(run.key), SQLBind(run.commit), SQLBind(run.branch), SQLBind(run.startedAt), SQLBind(now), SQLBind(run.verdict?.rawValue))
+                    .onConflict(with: ["run_key"]) { $0.set(excludedValueOf: "commit_sha").set(excludedValueOf: "branch").set(excludedValueOf: "started_at").set(excludedValueOf: "recorded_at").set(excludedValueOf: "verdict") }
+                    .returning("id").first(decodingColumn: "id", as: Int64.self)
+                guard let inserted else { throw HistoryError(location: "", problem: "the run row was not returned", advice: "report this") }
+                runID = inserted
+            }
+            let run64 = SQLBind(runID)
+            try await Self.insert(
+                into: "bt_outcomes", columns: ["test", "run", "status", "failed_attempts", "message"], key: ["test", "run"],
+                update: ["status", "failed_attempts", "message"],
+                rows: run.outcomes.map { outcome in
+                    [SQLBind(Int64(bitPattern: outcome.test)), run64, SQLBind(outcome.status.rawValue), SQLBind(outcome.failedAttempts),
+                     outcome.message.map { SQLBind(Int64(bitPattern: TestIdentity.hash($0))) } ?? SQLBind(Int64?.none)]
+                }, on: db)
+            try await Self.insert(
+                into: "bt_run_findings", columns: ["run", "category", "count"], key: ["run", "category"], update: ["count"],
+                rows: run.findingCounts.sorted { $0.key < $1.key }.map { [run64, SQLBind($0.key.rawValue), SQLBind($0.value)] }, on: db)
+        }
+    }
+
+    /// Multi-row inserts in chunks; on a key conflict, `update` columns take the new values (none: the row is kept).
+    static func insert(
+        into table: String, columns: [String], key: [String], update: [String], rows: [[any SQLExpression]], on db: any SQLDatabase
+    ) async throws {
+        var start = 0
+        while start < rows.count {
+            let end = min(start + rowsPerInsert, rows.count)
+            let builder = db.insert(into: table).columns(columns).rows(rows[start..<end])
+            if update.isEmpty {
+                builder.ignoringConflicts(with: key)
+            } else {
+                builder.onConflict(with: key) { conflict in update.reduce(conflict) { $0.set(excludedValueOf: $1) } }
+            }
+            try await builder.run()
+            start = end
+        }
+    }
+
+    // MARK: Reading
+
+    /// Runs in time order, optionally of one branch and since a time.
+    public func runs(branch: String? = nil, since: Int64? = nil) async throws -> [RunInfo] {
+        let query = database.select().columns("id", "run_key", "commit_sha", "branch", "started_at", "verdict").from("bt_runs")
+        if let branch { query.where("branch", .equal, branch) }
+        if let since { query.where("started_at", .greaterThanOrEqual, since) }
+        return try await query.orderBy("started_at").orderBy("id").all().map { row in
+            RunInfo(
+                rowID: try row.decode(column: "id", as: Int64.self), id: try row.decode(column: "run_key", as: String.self),
+                commit: try row.decode(column: "commit_sha", as: String?.self), branch: try row.decode(column: "branch", as: String?.self),
+                startedAt: try row.decode(column: "started_at", as: Int64.self),
+                verdict: try row.decode(column: "verdict", as: String?.self).flatMap(Verdict.init(rawValue:)))
+        }
+    }
+
+    /// Tests that failed (in the end or in an attempt) in any of the runs since `since`.
+    public func testsThatFailed(branch: String? = nil, since: Int64? = nil) async throws -> [UInt64] {
+        let query = database.select().distinct().column(SQLColumn("test", table: "bt_outcomes")).from("bt_outcomes")
+            .join("bt_runs", on: SQLColumn("id", table: "bt_runs"), .equal, SQLColumn("run", table: "bt_outcomes"))
+            .where(SQLColumn("status", table: "bt_outcomes"), .in, SQLBind.group([OutcomeStatus.failed, .errored, .flakyInRun].map(\.rawValue)))
+        if let branch { query.where(SQLColumn("branch", table: "bt_runs"), .equal, SQLBind(branch)) }
+        if let since { query.where(SQLColumn("started_at", table: "bt_runs"), .greaterThanOrEqual, SQLBind(since)) }
+        return try await query.all().map { UInt64(bitPattern: try $0.decode(column: "test", as: Int64.self)) }
+    }
+
+    /// The outcomes of `tests` in `runs` (the runs' order gives each observation's run index), per test, in run order.
+    public func observations(of tests: [UInt64], in runs: [RunInfo]) async throws -> [UInt64: [Observation]] {
+        var runIndex: [Int64: Int] = [:]
+        for (index, run) in runs.enumerated() { runIndex[run.rowID] = index }
+        var result: [UInt64: [Observation]] = [:]
+        for chunk in tests.chunked(Self.valuesPerList) {
+            let rows = try await database.select().columns("test", "run", "status", "message").from("bt_outcomes")
+                .where("test", .in, chunk.map { Int64(bitPattern: $0) }).all()
+            for row in rows {
+                guard let run = runIndex[try row.decode(column: "run", as: Int64.self)],
+                    let status = OutcomeStatus(rawValue: try row.decode(column: "status", as: Int.self))
+                else { continue }
+                let message = try row.decode(column: "message", as: Int64?.self).map { UInt64(bitPattern: $0) }
+                result[UInt64(bitPattern: try row.decode(column: "test", as: Int64.self)), default: []].append(Observation(run: run, status: status, message: message))
+            }
+        }
+        for key in result.keys { result[key]!.sort { $0.run < $1.run } }
+        return result
+    }
+
+    /// Names, suites and files of tests, by hash.
+    public func tests(_ hashes: [UInt64]) async throws -> [UInt64: TestInfo] {
+        var result: [UInt64: TestInfo] = [:]
+        for chunk in hashes.chunked(Self.valuesPerList) {
+            for row in try await database.select().columns("hash", "name", "suite", "file").from("bt_tests")
+                .where("hash", .in, chunk.map { Int64(bitPattern: $0) }).all() {
+                let hash = UInt64(bitPattern: try row.decode(column: "hash", as: Int64.self))
+                result[hash] = TestInfo(
+                    name: try row.decode(column: "name", as: String.self), suite: try row.decode(column: "suite", as: String?.self),
+                    file: try row.decode(column: "file", as: String?.self))
+            }
+        }
+        return result
+    }
+
+    /// Message texts, by hash.
+    public func messages(_ hashes: [UInt64]) async throws -> [UInt64: String] {
+        var result: [UInt64: String] = [:]
+        for chunk in hashes.chunked(Self.valuesPerList) {
+            for row in try await database.select().columns("hash", "text").from("bt_messages")
+                .where("hash", .in, chunk.map { Int64(bitPattern: $0) }).all() {
+                result[UInt64(bitPattern: try row.decode(column: "hash", as: Int64.self))] = try row.decode(column: "text", as: String.self)
+            }
+        }
+        return result
+    }
+
+    /// Findings per category of each run (by the run's key in the store).
+    public func findingCounts() async throws -> [Int64: [Category: Int]] {
+        var result: [Int64: [Category: Int]] = [:]
+        for row in try await database.select().columns("run", "category", "count").from("bt_run_findings").all() {
+            guard let category = Category(rawValue: try row.decode(column: "category", as: String.self)) else { continue }
+            result[try row.decode(column: "run", as: Int64.self), default: [:]][category] = try row.decode(column: "count", as: Int.self)
+        }
+        return result
+    }
+
+    // MARK: Maintenance
+
+    /// Deletes the runs that started before `cutoff`, with their outcomes and findings, then the tests and
+    /// messages no outcome names any more. Returns the number of runs deleted.
+    @discardableResult
+    public func prune(before cutoff: Int64) async throws -> Int {
+        try await transaction { db in
+            let old = try await db.select().column("id").from("bt_runs").where("started_at", .lessThan, cutoff).all(decodingColumn: "id", as: Int64.self)
+            for chunk in old.chunked(Self.valuesPerList) {
+                try await db.delete(from: "bt_outcomes").where("run", .in, Array(chunk)).run()
+                try await db.delete(from: "bt_run_findings").where("run", .in, Array(chunk)).run()
+                try await db.delete(from: "bt_runs").where("id", .in, Array(chunk)).run()
+            }
+            if !old.isEmpty {
+                try await db.delete(from: "bt_tests")
+                    .where("hash", .notIn, SQLSubquery.select { $0.column("test").from("bt_outcomes") }).run()
+                try await db.delete(from: "bt_messages")
+                    .where("hash", .notIn, SQLSubquery.select { $0.column("message").from("bt_outcomes").where("message", .isNot, SQLLiteral.null) }).run()
+            }
+            return old.count
+        }
+    }
+
+    /// Counts for `history stats`.
+    public func stats() async throws -> HistoryStats {
+        func count(_ table: String, _ column: any SQLExpression = SQLLiteral.all, distinct: Bool = false) async throws -> Int {
+            let counted: any SQLExpression = distinct ? SQLFunction("count", args: SQLDistinct(column)) : SQLFunction("count", args: column)
+            return try await database.select().column(counted, as: "n").from(table).first(decodingColumn: "n", as: Int.self) ?? 0
+        }
+        let bounds = try await database.select()
+            .column(SQLFunction("min", args: SQLIdentifier("started_at")), as: "oldest")
+            .column(SQLFunction("max", args: SQLIdentifier("started_at")), as: "newest")
+            .from("bt_runs").first()
+        return HistoryStats(
+            location: location, schemaVersion: try await schemaVersion(), runs: try await count("bt_runs"),
+            tests: try await count("bt_outcomes", SQLIdentifier("test"), distinct: true), namedTests: try await count("bt_tests"),
+            messages: try await count("bt_messages"), outcomes: try await count("bt_outcomes"),
+            oldestRun: try bounds?.decode(column: "oldest", as: Int64?.self), newestRun: try bounds?.decode(column: "newest", as: Int64?.self),
+            bytes: nil)
+    }
+}
+
+/// What the store knows of a test besides its outcomes.
+public struct TestInfo: Hashable, Sendable, Codable {
+    public var name: String
+    public var suite: String?
+    public var file: String?
+}
+
+/// `history stats`.
+public struct HistoryStats: Hashable, Sendable, Codable {
+    public var location: String
+    public var schemaVersion: Int
+    public var runs: Int
+    /// Distinct tests with an outcome.
+    public var tests: Int
+    /// Tests whose name is stored (every test that ever did something other than plainly pass).
+    public var namedTests: Int
+    public var messages: Int
+    public var outcomes: Int
+    public var oldestRun: Int64?
+    public var newestRun: Int64?
+    /// The size on disk, where the store can tell (a SQLite file and its WAL).
+    public var bytes: Int64?
+}
+
+extension Array {
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

@@ -1,0 +1,74 @@
+public import SQLKit
+
+/// The store's schema, as versioned migrations. Every statement is built with SQLKit, so the one definition
+/// serves SQLite and PostgreSQL; the schema version is the highest row of `bt_schema`.
+public enum Schema {
+    /// One step of the schema.
+    public struct Migration: Sendable {
+        public var version: Int
+        public var summary: String
+        public var apply: @Sendable (any SQLDatabase) async throws -> Void
+    }
+
+    /// The newest schema this build writes.
+    public static var latest: Int { migrations.last!.version }
+
+    public static let migrations: [Migration] = [
+        Migration(version: 1, summary: "runs, interned tests and messages, narrow outcomes") { db in
+            try await db.create(table: "bt_runs")
+                .column("id", type: .bigint, .primaryKey(autoIncrement: true))
+                .column("run_key", type: .text, .notNull, .unique)
+                .column("commit_sha", type: .text)
+                .column("branch", type: .text)
+                .column("started_at", type: .bigint, .notNull)
+                .column("recorded_at", type: .bigint, .notNull)
+                .run()
+            try await db.create(index: "bt_runs_started_at").on("bt_runs").column("started_at").run()
+            // Tests and messages are interned under the 64-bit hash of their text: an outcome names its test in
+            // one integer, and a passing test (which reports name only by hash) costs no string at all.
+            try await db.create(table: "bt_tests")
+                .column("hash", type: .bigint, .primaryKey(autoIncrement: false))
+                .column("name", type: .text, .notNull)
+                .column("suite", type: .text)
+                .column("file", type: .text)
+                .run()
+            try await db.create(table: "bt_messages")
+                .column("hash", type: .bigint, .primaryKey(autoIncrement: false))
+                .column("text", type: .text, .notNull)
+                .run()
+            // One row per test per run, clustered by (test, run): a test's history is one range of the primary
+            // key, and there is no second index to pay for.
+            let outcomes = db.create(table: "bt_outcomes")
+                .column("test", type: .bigint, .notNull)
+                .column("run", type: .bigint, .notNull)
+                .column("status", type: .smallint, .notNull)
+                .column("failed_attempts", type: .smallint, .notNull)
+                .column("message", type: .bigint)
+                .primaryKey(["test", "run"])
+            try await db.execute(sql: ClusteredTable(outcomes.createTable)) { _ in }
+        },
+        Migration(version: 2, summary: "run verdicts and findings by category") { db in
+            try await db.alter(table: "bt_runs").column("verdict", type: .text).run()
+            try await db.create(table: "bt_run_findings")
+                .column("run", type: .bigint, .notNull)
+                .column("category", type: .text, .notNull)
+                .column("count", type: .int, .notNull)
+                .primaryKey(["run", "category"])
+                .run()
+            try await db.create(index: "bt_runs_commit").on("bt_runs").column("commit_sha").run()
+        },
+    ]
+}
+
+/// `CREATE TABLE`, stored in primary-key order where the dialect can (SQLite's `WITHOUT ROWID`: no rowid and
+/// no separate key index, a third of the bytes); PostgreSQL keeps its heap and key index.
+struct ClusteredTable: SQLExpression {
+    let create: SQLCreateTable
+
+    init(_ create: SQLCreateTable) { self.create = create }
+
+    func serialize(to serializer: inout SQLSerializer) {
+        create.serialize(to: &serializer)
+        if serializer.dialect.name == "sqlite" { serializer.write(" WITHOUT ROWID") }
+    }
+}
