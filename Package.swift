@@ -24,16 +24,22 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        /// zlib: `.gz` build logs are inflated in the same stream as plain ones.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        /// Vectorscan: every rule's `contains:` literals in one database, scanned once over each block of the log.
+        .systemLibrary(name: "CVectorscan", pkgConfig: "libhs", providers: [.apt(["libvectorscan-dev"])]),
+        /// PCRE2 (JIT): the rules' patterns, run on the lines the literals let through.
+        .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         /// Typed model, findings, the `Analyzer` and `Reporter` protocols. No dependencies.
         .target(name: "BuildTriageCore", swiftSettings: strict),
         /// Content detection and the parsers: AWS JSON, JUnit XML (libxml2, streaming), CodeBuild logs.
-        .target(name: "BuildTriageIngest", dependencies: ["BuildTriageCore", "CLibXML2"], swiftSettings: strict),
+        .target(name: "BuildTriageIngest", dependencies: ["BuildTriageCore", "CLibXML2", "CZlib"], swiftSettings: strict),
         /// Retry commands: validation, argv, --cli-input-json, shell quoting, execution.
         .target(name: "BuildTriageRetry", dependencies: ["BuildTriageCore"], swiftSettings: strict),
         /// Built-in analyzers, the YAML knowledge base, external analyzers and the decision engine.
         .target(
             name: "BuildTriageAnalyzers",
-            dependencies: ["BuildTriageCore", "BuildTriageRetry", .product(name: "Yams", package: "Yams")],
+            dependencies: ["BuildTriageCore", "BuildTriageRetry", "CVectorscan", "CPCRE2", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Rules")],
             swiftSettings: strict
         ),

@@ -117,7 +117,7 @@ struct AnalysisOptions: ParsableArguments {
     func runKeepingInput() -> (report: TriageReport, input: TriageInput) {
         let (configuration, problems) = configuration()
         let progress = ProgressLine.make(total: paths.count)
-        let input = Triage.read(paths: paths, progress: progress?.update)
+        let input = Triage.read(paths: paths, configuration: configuration, progress: progress?.update)
         var report = Triage.report(for: input, configuration: configuration)
         progress?.finish()
         report.diagnostics = problems + report.diagnostics
