@@ -72,22 +72,27 @@ final class CompiledRules: @unchecked Sendable {
         var storage = text.storage
         storage.withUTF8 { utf8 in
             let bytes = UnsafeRawBufferPointer(utf8)
+            guard let base = bytes.baseAddress else { return }
             var number = 1
             while number <= text.lineCount {
                 let blockStart = text.lineUTF8Range(number).lowerBound
                 var lines: [Range<Int>] = []
                 var texts: [Int: String] = [:]
                 var end = blockStart
+                var nextWide = firstNonASCII(base, from: blockStart, end: bytes.count)
                 while number <= text.lineCount, end - blockStart < 4 << 20 {
                     let range = text.lineUTF8Range(number)
-                    if bytes[range].contains(where: { $0 >= 0x80 }) { texts[lines.count] = String(text.line(number)) }
+                    if nextWide < range.upperBound {
+                        if nextWide >= range.lowerBound { texts[lines.count] = String(text.line(number)) }
+                        nextWide = firstNonASCII(base, from: range.upperBound, end: bytes.count)
+                    }
                     lines.append((range.lowerBound - blockStart)..<(range.upperBound - blockStart))
                     end = range.upperBound
                     number += 1
                 }
                 let firstLine = number - lines.count
                 scan.scan(LogBlock(
-                    bytes: UnsafeRawBufferPointer(rebasing: bytes[blockStart..<end]), lines: lines, firstLine: firstLine, texts: texts, cutLine: nil))
+                    bytes: UnsafeRawBufferPointer(rebasing: bytes[blockStart..<end]), lines: lines, firstLine: firstLine, texts: texts, cutLines: []))
             }
         }
         return scan.finish()
@@ -141,12 +146,22 @@ final class RuleScan: LogScan {
         let lines = block.lines
         guard !lines.isEmpty else { return }
         lastLine = block.firstLine + lines.count - 1
-        for (index, range) in lines.enumerated() where (block.texts[index]?.utf8.count ?? range.count) > RuleSet.maxLineBytes {
-            longLines += 1
-            if firstLongLine == nil { firstLongLine = block.firstLine + index }
+        var long: Int?
+        var longCount = 0
+        for index in lines.indices where lines[index].count > RuleSet.maxLineBytes && block.texts[index] == nil {
+            long = long ?? index
+            longCount += 1
         }
-        if let cut = block.cutLine {
-            cutLines += 1
+        for (index, text) in block.texts where text.utf8.count > RuleSet.maxLineBytes {
+            long = min(long ?? index, index)
+            longCount += 1
+        }
+        if let long {
+            longLines += longCount
+            if firstLongLine == nil { firstLongLine = block.firstLine + long }
+        }
+        if let cut = block.cutLines.first {
+            cutLines += block.cutLines.count
             if firstCutLine == nil { firstCutLine = block.firstLine + cut }
         }
         findCandidates(block)

@@ -25,15 +25,15 @@ public struct LogBlock {
     /// The lines that are not plain ASCII, by index in `lines`, as text (invalid UTF-8 replaced by U+FFFD, as the
     /// whole-file decoding did). ASCII lines are only bytes.
     public let texts: [Int: String]
-    /// The index of a line cut at the reader's longest line (its rest skipped), if any.
-    public let cutLine: Int?
+    /// The lines cut at the reader's longest line (the rest of each skipped), by index in `lines`.
+    public let cutLines: [Int]
 
-    public init(bytes: UnsafeRawBufferPointer, lines: [Range<Int>], firstLine: Int, texts: [Int: String], cutLine: Int?) {
+    public init(bytes: UnsafeRawBufferPointer, lines: [Range<Int>], firstLine: Int, texts: [Int: String], cutLines: [Int]) {
         self.bytes = bytes
         self.lines = lines
         self.firstLine = firstLine
         self.texts = texts
-        self.cutLine = cutLine
+        self.cutLines = cutLines
     }
 }
 

@@ -64,9 +64,7 @@ struct StreamingLogReader {
             if filled >= maxLine {
                 // No newline in the longest line kept: that much of it is the line (cut at a character boundary),
                 // and the rest is skipped.
-                var cut = maxLine
-                while cut > 0, base.load(fromByteOffset: cut, as: UInt8.self) & 0xC0 == 0x80 { cut -= 1 }
-                process(UnsafeRawBufferPointer(start: base, count: cut), final: true, cut: true)
+                process(UnsafeRawBufferPointer(start: base, count: filled), final: true, cut: true)
                 skipping = true
                 filled = 0
             }
@@ -79,6 +77,7 @@ struct StreamingLogReader {
         let end = block.count
         ranges.removeAll(keepingCapacity: true)
         var texts: [Int: String] = [:]
+        var cutLines: [Int] = []
         var position = 0
         let marker = containerMarkerBytes
         var nextMarker = findMarker(start, from: 0, end: end, marker)
@@ -92,6 +91,14 @@ struct StreamingLogReader {
             if contentEnd > position, start.load(fromByteOffset: contentEnd - 1, as: UInt8.self) == 0x0D { contentEnd -= 1 }
             lineCount += 1
             let index = ranges.count
+            if cut || contentEnd - position > BuildLogReader.maxLineBytes {
+                // Longer than the longest line kept: cut there, at a character boundary.
+                cutLines.append(index)
+                if contentEnd - position > BuildLogReader.maxLineBytes {
+                    contentEnd = position + BuildLogReader.maxLineBytes
+                    while contentEnd > position, start.load(fromByteOffset: contentEnd, as: UInt8.self) & 0xC0 == 0x80 { contentEnd -= 1 }
+                }
+            }
             ranges.append(position..<contentEnd)
             var text: String?
             if nextWide < next {
@@ -118,9 +125,13 @@ struct StreamingLogReader {
             position = next
         }
         guard !ranges.isEmpty else { return }
-        if keepText { kept.append(contentsOf: UnsafeRawBufferPointer(start: start, count: position)) }
+        if keepText {
+            kept.append(contentsOf: UnsafeRawBufferPointer(start: start, count: position))
+            // A line cut for want of a newline in the buffer ends here in the kept text too.
+            if cut { kept.append(0x0A) }
+        }
         scan?.scan(LogBlock(bytes: UnsafeRawBufferPointer(start: start, count: position), lines: ranges, firstLine: firstLine, texts: texts,
-            cutLine: cut ? ranges.count - 1 : nil))
+            cutLines: cutLines))
     }
 
     func finish() throws(IngestError) -> BuildLog {
@@ -159,16 +170,3 @@ private func lastNewline(_ base: UnsafeRawPointer, from: Int, end: Int) -> Int? 
     return nil
 }
 
-/// The offset of the first byte of `base[from..<end]` at or above 0x80, or `end`: eight bytes at a time.
-private func firstNonASCII(_ base: UnsafeRawPointer, from: Int, end: Int) -> Int {
-    var index = from
-    while index + 8 <= end {
-        if base.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { break }
-        index += 8
-    }
-    while index < end {
-        if base.load(fromByteOffset: index, as: UInt8.self) >= 0x80 { return index }
-        index += 1
-    }
-    return end
-}
