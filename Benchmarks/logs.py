@@ -13,6 +13,9 @@ interleaved, `--runs` times each:
     rg -P -c -e P1 … LOG
     grep -E -i -c -e P1 … LOG
 
+and, for comparison, buildtriage with the same patterns added again as rules without `contains:` literals (PCRE2
+on every line: the alternative to the literal prefilter),
+
 with P1… the built-in rules' own `patterns:` (`(?i)` dropped for grep, which takes -i instead), and prints the
 median wall time, peak RSS (/usr/bin/time -f %M) and the ratio to the fastest of the three reference tools. The
 `--memory-gb` log is generated in /tmp, measured once for peak RSS, and deleted. Exits non-zero only when
@@ -115,11 +118,22 @@ def timed(argv, ok_codes):
     return elapsed, rss, result.stdout
 
 
-def commands(binary, path, patterns):
+def every_line_rules(path, patterns):
+    """The built-in patterns again, without `contains:` literals: PCRE2 (JIT) on every line, the alternative to the
+    literal prefilter, measured beside it."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("rules:\n")
+        for index, pattern in enumerate(patterns):
+            quoted = pattern.replace("'", "''")
+            f.write(f"  - id: every_line_{index}\n    category: infrastructure\n    patterns: ['{quoted}']\n")
+
+
+def commands(binary, path, patterns, every_line):
     plain = [p.replace("(?i)", "") for p in patterns]
     e = lambda ps: [x for p in ps for x in ("-e", p)]
     return [
         ("buildtriage analyze", [binary, "analyze", "--format", "json", path], {0, 1, 2, 3}),
+        ("(buildtriage, + the patterns without literals)", [binary, "analyze", "--format", "json", "--rules", every_line, path], {0, 1, 2, 3}),
         ("rg --no-unicode", ["rg", "--no-unicode", "-c"] + e(patterns) + [path], {0, 1}),
         ("rg -P", ["rg", "-P", "-c"] + e(patterns) + [path], {0, 1}),
         ("grep -E -i", ["grep", "-E", "-i", "-c"] + e(plain) + [path], {0, 1}),
@@ -153,18 +167,20 @@ def main():
         path = os.path.join(args.data, f"buildlog-{size:g}mb.log")
         if not os.path.exists(path) or abs(os.path.getsize(path) - size * MB) > 0.05 * size * MB:
             write_log(path, int(size * MB))
-        tools = commands(args.bin, path, patterns)
+        every_line = os.path.join(args.data, "every-line-rules.yml")
+        every_line_rules(every_line, patterns)
+        tools = commands(args.bin, path, patterns, every_line)
         times = {name: [] for name, _, _ in tools}
         rss = {name: 0.0 for name, _, _ in tools}
         for _ in range(runs):
             for name, argv, ok in tools:
                 elapsed, peak, stdout = timed(argv, ok)
-                if name.startswith("buildtriage"):
+                if name == "buildtriage analyze":
                     check(stdout, path)
                 times[name].append(elapsed)
                 rss[name] = max(rss[name], peak)
         medians = {name: statistics.median(values) for name, values in times.items()}
-        fastest = min(v for k, v in medians.items() if not k.startswith("buildtriage"))
+        fastest = min(v for k, v in medians.items() if not k.startswith("buildtriage") and not k.startswith("("))
         for name, _, _ in tools:
             print(f"| {size:g} MB | {name} | {medians[name] * 1000:.0f} ms | {rss[name]:.1f} MB | {medians[name] / fastest:.2f}× |", flush=True)
     if not args.smoke and args.memory_gb > 0:
