@@ -130,3 +130,31 @@ extension AnalysisContext {
         return refs
     }
 }
+
+/// What the primary analyzers' findings explain, for the fallback analyzers: the subjects and scopes of the
+/// failures that call for action, and the scopes whose only failures are flaky tests that passed (on a rerun in
+/// their report, or in a later attempt). A failed build or group whose only evidence is flaky tests is explained
+/// by them (Docs/decisions.md): it is not a `build-failure` with nothing to go on.
+struct FailureExplanations {
+    /// Subjects and scopes of unresolved failures (not collateral, stopped or ignored).
+    var explained: Set<Subject> = []
+    /// Scope → the indexes (in the findings given) of its resolved flaky tests, for scopes not in `explained`.
+    var flakyOnly: [Subject: [Int]] = [:]
+
+    init(_ findings: [Finding]) {
+        var flaky: [Subject: [Int]] = [:]
+        for index in findings.indices {
+            let finding = findings[index]
+            if finding.resolved != true, ![.collateral, .stopped, .ignored].contains(finding.category) {
+                explained.insert(finding.subject)
+                if let scope = finding.scope { explained.insert(scope) }
+            } else if finding.resolved == true, finding.category == .flaky, finding.subject.kind == .test, let scope = finding.scope {
+                flaky[scope, default: []].append(index)
+            }
+        }
+        flakyOnly = flaky.filter { !explained.contains($0.key) }
+    }
+
+    /// Every subject a fallback finding need not explain: the explained ones and the flaky-only ones.
+    var covered: Set<Subject> { explained.union(flakyOnly.keys) }
+}

@@ -353,7 +353,9 @@ public struct Ingestor: Sendable {
         let kind = error.kind ?? kind
         let diagnostic = "\(path): \(error.description)".replacingControlCharacters()
         return Ingested(
-            record: InputRecord(path: path, kind: kind, status: .error, diagnostic: diagnostic, line: error.line, column: error.column),
+            record: InputRecord(
+                path: path, kind: kind, status: error.nothingToAnalyze ? .ignored : .error, diagnostic: diagnostic, line: error.line,
+                column: error.column),
             document: nil)
     }
 }

@@ -58,6 +58,16 @@ public struct GitHubActionsReporter: Reporter {
             if unreadable.count > Self.unreadableListed { message += "\n… \(unreadable.count - Self.unreadableListed) more" }
             lines.append(command(.warning, properties: [("title", "BuildTriage: unreadable inputs")], message: message.capped(bytes: Self.messageBytes)))
         }
+        // Inputs with nothing to analyze: a notice, with what to save instead.
+        let ignored = report.inputs.filter { $0.status == .ignored }
+        if !ignored.isEmpty {
+            var message = "\(ignored.count) \(ignored.count == 1 ? "input holds" : "inputs hold") nothing to analyze:"
+            for input in ignored.prefix(Self.unreadableListed) {
+                message += "\n" + input.path.capped(bytes: 300) + (Describe.diagnostic(input).map { ": " + $0.capped(bytes: 400) } ?? "")
+            }
+            if ignored.count > Self.unreadableListed { message += "\n… \(ignored.count - Self.unreadableListed) more" }
+            lines.append(command(.notice, properties: [("title", "BuildTriage: ignored inputs")], message: message.capped(bytes: Self.messageBytes)))
+        }
 
         // When not everything fits, the last slot is kept for the notice that says so: it is an annotation too.
         let room = Self.annotationLimit - lines.count

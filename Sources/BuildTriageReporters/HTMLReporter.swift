@@ -114,10 +114,11 @@ public struct HTMLReporter: Reporter {
         page += "<tr><td>\(tests.total)</td><td>\(tests.passed)</td><td>\(tests.failed)</td><td>\(tests.errored)</td><td>\(tests.skipped)</td><td>\(tests.flaky)</td></tr>\n"
         page += "</table>\n</section>\n"
 
-        let unreadable = report.inputs.filter { $0.status == .error }
-        if !unreadable.isEmpty {
-            page += "<section>\n<h2>Inputs that could not be read: \(unreadable.count)</h2>\n<ul class=\"inputs\">\n"
-            for input in unreadable.prefix(Self.targetLimit) {
+        for (status, title) in [(InputStatus.error, "Inputs that could not be read"), (.ignored, "Inputs ignored, nothing to analyze")] {
+            let listed = report.inputs.filter { $0.status == status }
+            guard !listed.isEmpty else { continue }
+            page += "<section>\n<h2>\(title): \(listed.count)</h2>\n<ul class=\"inputs\">\n"
+            for input in listed.prefix(Self.targetLimit) {
                 page += "<li><code>\(h(input.path, 1000))</code> (\(input.kind.rawValue))"
                 if let diagnostic = Describe.diagnostic(input) { page += ": \(h(diagnostic, 2000))" }
                 page += "</li>\n"

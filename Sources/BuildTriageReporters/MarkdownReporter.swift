@@ -74,6 +74,9 @@ public struct MarkdownReporter: Reporter {
             ("Inputs that could not be read", report.inputs.filter { $0.status == .error }.map { input in
                 "- \(md(input.path, 300)) (\(input.kind.rawValue))" + (Describe.diagnostic(input).map { ": " + md($0, 600) } ?? "") + "\n"
             }),
+            ("Inputs ignored, nothing to analyze", report.inputs.filter { $0.status == .ignored }.map { input in
+                "- \(md(input.path, 300)) (\(input.kind.rawValue))" + (Describe.diagnostic(input).map { ": " + md($0, 600) } ?? "") + "\n"
+            }),
             ("Diagnostics", report.diagnostics.map { "- \(md($0, 600))\n" }),
         ] where !items.isEmpty {
             let header = "### \(title): \(items.count)\n\n"

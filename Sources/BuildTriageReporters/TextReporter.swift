@@ -53,11 +53,12 @@ public struct TextReporter: Reporter {
         out.line("")
         out.line("tests: " + Describe.tests(report.tests))
 
-        let unreadable = report.inputs.filter { $0.status == .error }
-        if !unreadable.isEmpty {
+        for (status, title, colour) in [(InputStatus.error, "inputs that could not be read", TextOutput.Style.red), (.ignored, Describe.ignoredTitle, .yellow)] {
+            let listed = report.inputs.filter { $0.status == status }
+            guard !listed.isEmpty else { continue }
             out.line("")
-            out.line(out.paint("inputs that could not be read: \(unreadable.count)", .red))
-            for input in unreadable {
+            out.line(out.paint("\(title): \(listed.count)", colour))
+            for input in listed {
                 let diagnostic = Describe.diagnostic(input).map { ": " + Describe.oneLine($0) } ?? ""
                 out.line("  \(Escape.terminal(Describe.oneLine(input.path))) (\(input.kind.rawValue))\(Escape.terminal(diagnostic))")
             }

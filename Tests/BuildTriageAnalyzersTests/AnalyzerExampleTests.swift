@@ -21,13 +21,19 @@ import Testing
             + description.nonTriggeringExamples.enumerated().map { Case(analyzerID: description.id, example: $1, triggering: false, index: $0) }
     }
 
-    static func findings(for example: AnalyzerExample) -> (TriageInput, [Finding]) {
+    /// Files read through the real ingest, in the order given.
+    static func input(_ files: [(path: String, content: String)]) -> TriageInput {
         var input = TriageInput()
-        for (path, content) in example.files {
+        for (path, content) in files {
             let read = Ingestor.read(data: Data(content.utf8), path: path)
             input.inputs.append(read.record)
             if let document = read.document { input.documents.append(SourcedDocument(path: path, document: document)) }
         }
+        return input
+    }
+
+    static func findings(for example: AnalyzerExample) -> (TriageInput, [Finding]) {
+        let input = input(example.files)
         return (input, AnalysisEngine.analyze(input).findings)
     }
 

@@ -4,12 +4,12 @@ import Foundation
 import Testing
 
 /// Real AWS CLI outputs written by other projects (`Tests/Corpus/aws`): each is detected as its kind and
-/// read, and yields the findings DECISIONS.md calls for.
+/// read, and yields the findings Docs/decisions.md calls for.
 @Suite struct AWSCorpusTests {
-    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpus/aws")
+    static let corpus = Place.corpus.appendingPathComponent("aws")
 
-    /// file → expected kind; nil: a response that holds nothing to analyze (must be a clear diagnostic).
+    /// file → expected kind; nil: a response that holds nothing to analyze (ignored, with a note naming what to
+    /// save instead).
     static let kinds: [String: String?] = [
         "codebuild-batch-get-build-batches-1.json": "codebuild-batch",
         "codebuild-batch-get-builds-1.json": "codebuild-builds",
@@ -44,9 +44,38 @@ import Testing
             #expect(read.record.status == .ok, "\(read.record.diagnostic ?? "")")
             #expect(read.document != nil)
         } else {
-            #expect(read.record.status == .error)
+            #expect(read.record.status == .ignored)
+            #expect(read.document == nil)
             #expect(read.record.diagnostic?.contains("nothing to analyze") == true, "\(read.record.diagnostic ?? "")")
         }
+    }
+
+    /// A response of only ids (list-build-batches, list-builds-for-project) is ignored, not unreadable: the note
+    /// names the command whose output would help, the other inputs are analyzed, and the exit code is not 4.
+    @Test func idsOnlyResponsesAreIgnoredNotUnreadable() throws {
+        let batch = Self.corpus.appendingPathComponent("codebuild-batch-get-build-batches-1.json").path
+        for file in ["codebuild-list-build-batches-1.json", "codebuild-list-build-batches-for-project-1.json"] {
+            let ids = Self.corpus.appendingPathComponent(file).path
+            let report = Triage.run(paths: [ids, batch])
+            let record = try #require(report.inputs.first { $0.path == ids })
+            #expect(record.status == .ignored)
+            #expect(record.diagnostic?.contains("aws codebuild batch-get-build-batches --ids") == true, "\(record.diagnostic ?? "")")
+            #expect(!report.hasUnreadableInput)
+            #expect(report.inputs.first { $0.path == batch }?.status == .ok)
+            #expect(TriageExitCode.forReport(report) != .unreadableInput)
+            // An input that really cannot be read still wins.
+            let broken = try Self.temporaryFile(#"{"ids": ["p:1""#)
+            defer { try? FileManager.default.removeItem(atPath: broken) }
+            let worse = Triage.run(paths: [ids, broken])
+            #expect(worse.inputs.first { $0.path == broken }?.status == .error)
+            #expect(TriageExitCode.forReport(worse) == .unreadableInput)
+        }
+    }
+
+    static func temporaryFile(_ content: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("buildtriage-corpus-\(UUID().uuidString).json")
+        try Data(content.utf8).write(to: url)
+        return url.path
     }
 
     /// What each file must yield, one file at a time: (verdict, [(category, subject id)]).

@@ -48,6 +48,17 @@ struct SchemaTests {
         #expect(!errors.isEmpty)
     }
 
+    /// An ignored input (nothing to analyze) validates with its note, and needs one, as an unreadable input does.
+    @Test func ignoredInputsNeedTheirNote() throws {
+        let ignored = InputRecord(
+            path: "list-build-batches.json", kind: .unknown, status: .ignored,
+            diagnostic: "list-build-batches.json: holds only batch or build ids: nothing to analyze")
+        var report = TriageReport(verdict: .clean, inputs: [ignored], tests: TestCounts())
+        #expect(try Self.validate(JSONReporter().render(report, options: RenderOptions())).isEmpty)
+        report.inputs[0].diagnostic = nil
+        #expect(try Self.validate(JSONReporter().render(report, options: RenderOptions())).contains("diagnostic"))
+    }
+
     @Test func jsonOutputShape() {
         let json = JSONReporter().render(Fixtures.sample(), options: RenderOptions())
         #expect(json.hasSuffix("}\n"))
@@ -69,6 +80,7 @@ struct SchemaTests {
         #expect(Set((properties["verdict"] as? [String: Any])?["enum"] as? [String] ?? []) == Set(Verdict.allCases.map(\.rawValue)))
         #expect(enumValues(["category"]) == Set(Category.allCases.map(\.rawValue)))
         #expect(enumValues(["inputKind"]) == Set(InputKind.allCases.map(\.rawValue)))
+        #expect(enumValues(["input", "properties", "status"]) == ["ok", "error", "ignored"])
         #expect(enumValues(["subject", "properties", "kind"]) == Set(Subject.Kind.allCases.map(\.rawValue)))
         #expect(enumValues(["recommendation", "properties", "action"]) == Set(Action.allCases.map(\.rawValue)))
     }

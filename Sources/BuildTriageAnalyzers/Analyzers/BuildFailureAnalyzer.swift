@@ -1,4 +1,5 @@
 import BuildTriageCore
+import BuildTriageRetry
 
 /// The fallback: a build, build group, pipeline action or batch that failed and that no other analyzer
 /// explained. Its evidence is what there is: the failed phase and its context (`COMMAND_EXECUTION_ERROR`),
@@ -26,13 +27,9 @@ struct BuildFailureAnalyzer: Analyzer {
         ])
 
     func analyze(_ context: AnalysisContext) -> [Finding] {
-        // The subjects and scopes of the failures found so far, collected without copying the findings (a run
-        // with thousands of failing tests has as many).
-        var explained: Set<Subject> = []
-        for finding in context.priorFindings where finding.resolved != true && ![.collateral, .stopped, .ignored].contains(finding.category) {
-            explained.insert(finding.subject)
-            if let scope = finding.scope { explained.insert(scope) }
-        }
+        // The subjects and scopes of the failures found so far, and those whose only evidence is flaky tests
+        // (`flaky_failure` reports them): none of them is a failure that nothing explains.
+        let explained = FailureExplanations(context.priorFindings).covered
         var findings: [Finding] = []
         var covered: Set<Subject> = []
 
@@ -50,16 +47,46 @@ struct BuildFailureAnalyzer: Analyzer {
             }
         }
 
+        // group identifier → its first group, made when a failed build ran for a group.
+        var groupByIdentifier: [String: Int]?
         for build in context.builds where build.value.buildStatus == .failed {
             let (subject, target) = context.place(of: build)
-            guard !explained.contains(subject), covered.insert(subject).inserted else { continue }
+            guard !explained.contains(subject), !covered.contains(subject) else { continue }
+            // An earlier attempt of a group (the order of attempts, never of the files): history when a later
+            // attempt succeeded (resolved), and left to the current attempt when that one is in the inputs.
+            var later: String?
+            if subject.kind == .buildGroup, let id = build.value.id {
+                if groupByIdentifier == nil {
+                    var first: [String: Int] = [:]
+                    for index in context.groups.indices where first[context.groups[index].identifier] == nil { first[context.groups[index].identifier] = index }
+                    groupByIdentifier = first
+                }
+                if let index = groupByIdentifier?[subject.id], let current = context.groups[index].currentBuildID, current != id {
+                    if context.groups[index].knownStatus == .succeeded {
+                        later = current
+                    } else if context.build(id: current)?.value.buildStatus.map(AnalysisContext.isFailure) == true {
+                        continue
+                    }
+                }
+            }
+            covered.insert(subject)
             let failed = (build.value.phases ?? []).filter { $0.phaseStatus.map { $0.known != .succeeded } ?? false && $0.phaseType?.known != .completed }
             let detail = failed.map { describe($0.meaningfulContexts) }.first { !$0.isEmpty }
+            let outcome = later.map { "; its later attempt \($0) succeeded" } ?? "; no test report or known log pattern explains it"
             findings.append(Finding(
                 analyzer: Self.description.id, category: .buildFailure, subject: subject,
-                message: "\(subject.id) failed in \(failed.first?.phaseType?.rawValue ?? "an unknown phase")\(detail.map { " — \($0)" } ?? ""); no test report or known log pattern explains it",
+                message: "\(subject.id) failed in \(failed.first?.phaseType?.rawValue ?? "an unknown phase")\(detail.map { " — \($0)" } ?? "")\(outcome)",
                 evidence: failed.flatMap { evidence($0, owner: "build \(build.value.id ?? "")", path: build.path) } + logEvidence(for: subject),
-                target: target))
+                target: target, resolved: later == nil ? nil : true))
+        }
+        // The evidence files attributed to each group or build, for messages that say what there was.
+        var evidenceByScope: [Subject: [String]] = [:]
+        if context.groups.contains(where: { $0.knownStatus == .failed }) {
+            var seen: Set<String> = []
+            let paths = context.junitReports.map(\.path) + context.logs.map(\.path) + context.testCases.map(\.path) + context.reports.map(\.path)
+            for path in paths where seen.insert(path).inserted {
+                if let scope = context.attribution(forPath: path)?.scope { evidenceByScope[scope, default: []].append(path) }
+            }
         }
         for index in context.groups.indices where context.groups[index].knownStatus == .failed && !context.groups[index].ignoresFailure {
             let ref = context.groups[index]
@@ -67,7 +94,7 @@ struct BuildFailureAnalyzer: Analyzer {
             guard !explained.contains(subject), covered.insert(subject).inserted else { continue }
             findings.append(Finding(
                 analyzer: Self.description.id, category: .buildFailure, subject: subject,
-                message: "\(ref.identifier) FAILED; the run has no build details, test report or log that says why (save `aws codebuild batch-get-builds` for its build, and its reports)",
+                message: Self.groupMessage(ref, evidence: evidenceByScope[subject] ?? [], context: context),
                 evidence: [EvidenceLine(path: context.batchPath(ref), text: "build group \(ref.identifier): FAILED")] + logEvidence(for: subject),
                 target: context.target(of: ref)))
         }
@@ -114,5 +141,25 @@ struct BuildFailureAnalyzer: Analyzer {
                 evidence: [EvidenceLine(path: execution.path, text: "pipeline execution \(id): Failed")], target: nil))
         }
         return findings
+    }
+
+    /// Why a failed group is unexplained, truthfully: "no build details, test report or log" only when the run
+    /// has none for it; otherwise what it has, and what would tell more.
+    static func groupMessage(_ ref: GroupRef, evidence paths: [String], context: AnalysisContext) -> String {
+        // The id comes from the input: quoted for a shell.
+        let save = "save `aws codebuild batch-get-builds --ids \(ref.currentBuildID.map(ShellQuote.quote) ?? "<its build id>")` (its phases name the failed command)"
+        guard !paths.isEmpty else {
+            return "\(ref.identifier) FAILED; the run has no build details, test report or log that says why (\(save), and its reports and log)"
+        }
+        let shown = paths.prefix(3).map { path -> String in
+            if let report = context.junitReports.first(where: { $0.path == path }) {
+                let counts = report.value.counts
+                return "test report \(path) (\(counts.total) tests: \(counts.passed) passed, \(counts.failed + counts.errored) failed, \(counts.skipped) skipped)"
+            }
+            if context.logs.contains(where: { $0.path == path }) { return "log \(path) (no failed command or known error in it)" }
+            return "\(path) (no failure in it)"
+        }
+        let more = paths.count > 3 ? " and \(paths.count - 3) more" : ""
+        return "\(ref.identifier) FAILED, and what the run has for it does not say why: \(shown.joined(separator: "; "))\(more); there are no build details: \(save), and its full log"
     }
 }

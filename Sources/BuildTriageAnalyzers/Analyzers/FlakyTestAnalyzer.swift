@@ -3,6 +3,9 @@ import BuildTriageCore
 /// A test that failed, then passed without a code change: a Surefire `flakyFailure`/`flakyError`/
 /// `rerunFailure` with a final pass, the same testcase failing then passing in one report (pytest-rerunfailures,
 /// Jest, Gradle), or the same test failing in one report and passing in another of the same source version.
+/// Resolved when it passed in the end: on a rerun in its report, or in a later attempt of the same build group or
+/// project (`Attempt`: never the order of the files). A test whose latest attempt failed and that passed elsewhere
+/// (a parallel group, an earlier attempt) is flaky and unresolved: it calls for a retry.
 struct FlakyTestAnalyzer: Analyzer {
     static let description = AnalyzerDescription(
         id: "flaky_test",
@@ -27,8 +30,26 @@ struct FlakyTestAnalyzer: Analyzer {
             AnalyzerExample([("junit.xml", Example.junit([#"<testcase classname="a.B" name="t"/>"#]))]),
         ])
 
+    /// The words of a flaky test resolved by a later attempt (`flaky_failure` counts those apart from reruns).
+    static let laterAttempt = "passed in a later attempt"
+
+    /// How a failure that passed in another report of the same source version is judged: resolved when one of
+    /// those reports is a later attempt of the same thing (the latest attempt passed), else an unresolved flaky
+    /// failure (its latest attempt failed, and it passed elsewhere: a retry is the answer).
+    static func crossReport(_ attempt: Attempt, passedAt paths: [String], attempts: inout AttemptIndex) -> (String, Bool)? {
+        guard !paths.isEmpty else { return nil }
+        for path in paths {
+            let other = attempts.attempt(ofPath: path)
+            if other.isLater(than: attempt) {
+                return ("failed, then \(laterAttempt) of the same source version (\(other.label))", true)
+            }
+        }
+        return ("failed here but passed in another report of the same source version", false)
+    }
+
     func analyze(_ context: AnalysisContext) -> [Finding] {
         var findings: [Finding] = []
+        var attempts = AttemptIndex(context)
         for report in context.junitReports {
             let (target, scope, version) = context.targetAndScope(forPath: report.path)
             var seen: Set<String> = []
@@ -44,7 +65,9 @@ struct FlakyTestAnalyzer: Analyzer {
                 } else if failedHere, report.value.passed(id) || passedInCases.contains(id) {
                     verdict = ("failed, then passed when rerun in the same report", true)
                 } else if failedHere, context.passedElsewhere(id, sourceVersion: version, excluding: report.path) {
-                    verdict = ("failed here but passed in another report of the same source version", false)
+                    verdict = Self.crossReport(
+                        attempts.attempt(ofPath: report.path), passedAt: context.passLocations(of: id, sourceVersion: version, excluding: report.path),
+                        attempts: &attempts)
                 } else {
                     verdict = nil
                 }
@@ -64,14 +87,17 @@ struct FlakyTestAnalyzer: Analyzer {
             let id = testCase.value.subjectID
             let attribution = context.attribution(for: testCase.value, path: testCase.path)
             guard !seenCases.contains(id),
-                context.passedElsewhere(id, sourceVersion: attribution?.sourceVersion, excluding: testCase.path)
+                context.passedElsewhere(id, sourceVersion: attribution?.sourceVersion, excluding: testCase.path),
+                let (how, resolved) = Self.crossReport(
+                    attempts.attempt(of: testCase.value, path: testCase.path),
+                    passedAt: context.passLocations(of: id, sourceVersion: attribution?.sourceVersion, excluding: testCase.path), attempts: &attempts)
             else { continue }
             seenCases.insert(id)
             findings.append(Finding(
                 analyzer: Self.description.id, category: .flaky, subject: Subject(.test, id),
-                message: "\(id) is flaky: it failed here but passed in another report of the same source version",
+                message: "\(id) is flaky: it \(how)",
                 evidence: [EvidenceLine(path: testCase.path, text: "\(id): \(testCase.value.status?.rawValue ?? "?") — \(firstLine(testCase.value.message))")],
-                target: attribution?.target ?? AnalysisContext.jobTarget, scope: attribution?.scope))
+                target: attribution?.target ?? AnalysisContext.jobTarget, scope: attribution?.scope, resolved: resolved ? true : nil))
         }
         return findings
     }

@@ -184,7 +184,16 @@ public struct DecisionEngine: Sendable {
         }
         if active.isEmpty {
             if case .failed(let status) = state {
-                return recommendation(.investigate, "\(Self.describe(target)) is \(status), and nothing in the inputs says why: add its builds, reports or logs")
+                // What failed passed in a later attempt (flaky, resolved): nothing is failing now.
+                if indices.contains(where: { all[$0].resolved == true }) {
+                    return recommendation(.none, "\(Self.describe(target)) is \(status), but what failed passed in a later attempt: nothing is failing now")
+                }
+                // Said only when true: name the findings there are, when there are some.
+                let others = Set(indices.map { all[$0].category.rawValue }).sorted().joined(separator: ", ")
+                let what = indices.isEmpty ? "nothing in the inputs says why" : "its findings (\(others)) do not say why"
+                return recommendation(
+                    .investigate,
+                    "\(Self.describe(target)) is \(status), and \(what): add its builds' details (`aws codebuild batch-get-builds`), test reports or logs")
             }
             let others = indices.isEmpty ? "" : " (only \(Set(indices.map { all[$0].category.rawValue }).sorted().joined(separator: ", ")) findings)"
             return recommendation(.none, "nothing failed that calls for action\(others)")

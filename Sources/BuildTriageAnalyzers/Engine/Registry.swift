@@ -8,6 +8,7 @@ public enum AnalyzerRegistry {
         ClientErrorAnalyzer(),
         CollateralAnalyzer(),
         FlakyBuildGroupAnalyzer(),
+        FlakyFailureAnalyzer(),
         FlakyTestAnalyzer(),
         IgnoredGroupAnalyzer(),
         InfrastructureAnalyzer(),

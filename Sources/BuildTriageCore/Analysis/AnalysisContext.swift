@@ -7,11 +7,15 @@ public struct Attribution: Sendable, Hashable {
     public var scope: Subject?
     /// The source version the evidence was built from, when known (for cross-report flaky detection).
     public var sourceVersion: String?
+    /// The CodeBuild build the evidence came from, when known (a group's current attempt when only the group is
+    /// named): which attempt it belongs to.
+    public var buildID: String?
 
-    public init(target: Target, scope: Subject?, sourceVersion: String?) {
+    public init(target: Target, scope: Subject?, sourceVersion: String?, buildID: String? = nil) {
         self.target = target
         self.scope = scope
         self.sourceVersion = sourceVersion
+        self.buildID = buildID
     }
 }
 
@@ -267,7 +271,9 @@ public struct AnalysisContext: Sendable {
         var soleFailure: Attribution?
 
         init(_ context: AnalysisContext) {
-            for id in context.buildIndex.keys {
+            // The builds of the run, and those its batches list (a group's earlier attempts too: a report saved
+            // under an earlier attempt's build id belongs to that attempt).
+            for id in Set(context.buildIndex.keys).union(context.groupOfBuild.keys) {
                 let uuid = id.split(separator: ":").last.map(String.init) ?? id
                 idsByUUID[uuid, default: []].append(id)
             }
@@ -428,7 +434,7 @@ public struct AnalysisContext: Sendable {
         // smallest id (the order in which the builds were once scanned).
         var bestID: String?
         for component in components {
-            if buildIndex[component] != nil, bestID.map({ component < $0 }) ?? true { bestID = component }
+            if buildIndex[component] != nil || groupOfBuild[component] != nil, bestID.map({ component < $0 }) ?? true { bestID = component }
             for id in index.idsByUUID[component] ?? [] where bestID.map({ id < $0 }) ?? true { bestID = id }
         }
         if let bestID { return attribution(forBuildID: bestID) }
@@ -444,7 +450,8 @@ public struct AnalysisContext: Sendable {
             }
             return Attribution(
                 target: batchTargets[ref.batchIndex], scope: Subject(.buildGroup, ref.identifier),
-                sourceVersion: batches[ref.batchIndex].value.resolvedSourceVersion ?? batches[ref.batchIndex].value.sourceVersion)
+                sourceVersion: batches[ref.batchIndex].value.resolvedSourceVersion ?? batches[ref.batchIndex].value.sourceVersion,
+                buildID: ref.currentBuildID)
         }
         return index.soleFailure
     }
@@ -470,7 +477,7 @@ public struct AnalysisContext: Sendable {
     public func attribution(forBuildID id: String) -> Attribution {
         let build = self.build(id: id)?.value
         let version = build?.resolvedSourceVersion ?? build?.sourceVersion ?? groupOfBuild[id].flatMap { batches[$0.0].value.resolvedSourceVersion }
-        return Attribution(target: target(ofBuildID: id), scope: subject(ofBuildID: id), sourceVersion: version)
+        return Attribution(target: target(ofBuildID: id), scope: subject(ofBuildID: id), sourceVersion: version, buildID: id)
     }
 
     /// When exactly one build (or build group) failed in the run, evidence that names none belongs to it.
@@ -488,7 +495,8 @@ public struct AnalysisContext: Sendable {
                 failed.append(
                     Attribution(
                         target: target(of: batch.value, path: batches[batchIndex].path), scope: Subject(.buildGroup, identifier),
-                        sourceVersion: batch.value.resolvedSourceVersion))
+                        sourceVersion: batch.value.resolvedSourceVersion,
+                        buildID: group.currentBuildSummary?.arn.flatMap(Self.buildID(fromARN:))))
             }
         }
         let distinct = Set(failed.map { $0.scope })
@@ -507,6 +515,22 @@ public struct AnalysisContext: Sendable {
             if sameVersion(attributions[report.path]?.sourceVersion ?? "") { return true }
         }
         return false
+    }
+
+    /// The paths of the reports (and test-case lists) in which a test passed, of the same source version, other
+    /// than `path` (each once, in input order; evidence whose source version is unknown is taken to be of the same
+    /// version): where the attempts that passed it can be looked up.
+    public func passLocations(of subjectID: String, sourceVersion: String?, excluding path: String) -> [String] {
+        func sameVersion(_ other: String) -> Bool { other.isEmpty || sourceVersion == nil || other == sourceVersion }
+        var paths: [String] = []
+        for entry in passes[subjectID] ?? [] where entry.1 != path && sameVersion(entry.0) && !paths.contains(entry.1) {
+            paths.append(entry.1)
+        }
+        let hash = TestIdentity.hash(subjectID)
+        for report in junitReports where report.path != path && report.value.passedIdentities.sortedContains(hash) {
+            if sameVersion(attributions[report.path]?.sourceVersion ?? ""), !paths.contains(report.path) { paths.append(report.path) }
+        }
+        return paths
     }
 
     /// Statuses that mean the build did not succeed on its own.

@@ -15,9 +15,11 @@ public enum InputKind: String, Codable, Hashable, Sendable, CaseIterable {
     case unknown
 }
 
-/// Whether an input was read.
+/// Whether an input was read: `ok`; `error` when it could not be (the verdict may miss something); `ignored` when it
+/// was read but holds nothing to analyze (only ids, as `list-build-batches` prints): its diagnostic names the
+/// command whose output would help.
 public enum InputStatus: String, Codable, Hashable, Sendable {
-    case ok, error
+    case ok, error, ignored
 }
 
 /// One input as the report lists it.
@@ -25,7 +27,8 @@ public struct InputRecord: Codable, Hashable, Sendable {
     public var path: String
     public var kind: InputKind
     public var status: InputStatus
-    /// One line: what is wrong, naming the path (and line/column where known). nil when the input was read.
+    /// One line: what is wrong (or, for an ignored input, why and what to save instead), naming the path (and
+    /// line/column where known). nil when the input was read.
     public var diagnostic: String?
     /// Where the problem is, 1-based, when the parser knows.
     public var line: Int?

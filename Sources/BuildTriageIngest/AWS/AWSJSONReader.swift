@@ -26,6 +26,7 @@ public enum AWSJSONReader {
             switch probe.result {
             case .document(let document): return document
             case .unsupported(let message): throw IngestError(message)
+            case .nothingToAnalyze(let message): throw IngestError(message, nothingToAnalyze: true)
             }
         } catch let error as IngestError {
             throw error
@@ -101,6 +102,8 @@ private struct Probe: Decodable {
     enum Result {
         case document(Document)
         case unsupported(String)
+        /// A well-formed response that holds only ids: the input is ignored, with this note.
+        case nothingToAnalyze(String)
     }
 
     let result: Result
@@ -150,11 +153,11 @@ private struct Probe: Decodable {
             // A bare build, as printed with `--query 'builds[0]'`.
             result = .document(.codebuildBuilds([try Build(from: decoder)]))
         } else if has("ids") {
-            result = .unsupported(
-                "holds only batch or build ids (list-build-batches / list-builds): nothing to analyze; "
-                    + "save `aws codebuild batch-get-build-batches --ids …` (or batch-get-builds) instead")
+            result = .nothingToAnalyze(
+                "holds only batch or build ids (list-build-batches / list-builds-for-project): nothing to analyze; "
+                    + "save `aws codebuild batch-get-build-batches --ids …` (for builds, `aws codebuild batch-get-builds --ids …`) and pass that instead")
         } else if has("pipelineExecutionId"), container.allKeys.count == 1 {
-            result = .unsupported(
+            result = .nothingToAnalyze(
                 "is the reply of retry-stage-execution or start-pipeline-execution (an execution id only): "
                     + "nothing to analyze; save `aws codepipeline get-pipeline-state` instead")
         } else {

@@ -30,6 +30,9 @@ enum Describe {
         return "\(unreadable) \(unreadable == 1 ? "input" : "inputs") could not be read: the verdict covers only what was read."
     }
 
+    /// The heading of the inputs that were read but hold nothing to analyze (status `ignored`).
+    static let ignoredTitle = "inputs ignored, nothing to analyze"
+
     /// An unreadable input's diagnostic without the path in front (the reporters show the path already).
     static func diagnostic(_ input: InputRecord) -> String? {
         guard let diagnostic = input.diagnostic else { return nil }
