@@ -76,7 +76,8 @@ let package = Package(
         .testTarget(name: "BuildTriageIngestTests", dependencies: ["BuildTriageIngest", "BuildTriageTestSupport"], swiftSettings: strict),
         // Depends on the CLI too: `retry --execute` is tested end to end against the aws stub.
         .testTarget(name: "BuildTriageRetryTests", dependencies: ["BuildTriageRetry", "BuildTriageCLI", "BuildTriageTestSupport"], swiftSettings: strict),
-        .testTarget(name: "BuildTriageAnalyzersTests", dependencies: ["BuildTriageAnalyzers", "BuildTriageIngest"], swiftSettings: strict),
+        .testTarget(
+            name: "BuildTriageAnalyzersTests", dependencies: ["BuildTriageAnalyzers", "BuildTriageIngest", "BuildTriageTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "BuildTriageReportersTests", dependencies: ["BuildTriageReporters", "BuildTriageKit", "BuildTriageTestSupport"], exclude: ["Goldens"],
             swiftSettings: strict),

@@ -1,5 +1,6 @@
 import BuildTriageCore
 import BuildTriageIngest
+import BuildTriageTestSupport
 import Foundation
 import Testing
 
@@ -29,24 +30,6 @@ import Testing
         return url
     }
 
-    static func gzip(_ data: Data, to path: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-c"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        DispatchQueue.global().async {
-            input.fileHandleForWriting.write(data)
-            try? input.fileHandleForWriting.close()
-        }
-        let compressed = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try compressed.write(to: URL(fileURLWithPath: path))
-    }
-
     static func buildLog(_ outcome: Ingestor.Ingested) throws -> BuildLog {
         guard case .buildLog(let log)? = outcome.document else {
             Issue.record("not a build log: \(outcome.record.diagnostic ?? "")")
@@ -68,7 +51,7 @@ import Testing
         let text = Self.log(filler: 50_000)
         let plain = directory.appendingPathComponent("build.log").path
         try Data(text.utf8).write(to: URL(fileURLWithPath: plain))
-        try Self.gzip(Data(text.utf8), to: plain + ".gz")
+        try gzipped(Data(text.utf8)).write(to: URL(fileURLWithPath: plain + ".gz"))
         let fromPlain = try Self.buildLog(Ingestor.read(path: plain, logs: Self.streaming))
         let fromGzip = try Self.buildLog(Ingestor.read(path: plain + ".gz", logs: Self.streaming))
         #expect(fromGzip.text == nil)
@@ -89,8 +72,8 @@ import Testing
         let second = directory.appendingPathComponent("b.gz").path
         let text = Self.log(filler: 3)
         let half = text.firstRange(of: "npm ERR!")!.lowerBound
-        try Self.gzip(Data(text[..<half].utf8), to: first)
-        try Self.gzip(Data(text[half...].utf8), to: second)
+        try gzipped(Data(text[..<half].utf8)).write(to: URL(fileURLWithPath: first))
+        try gzipped(Data(text[half...].utf8)).write(to: URL(fileURLWithPath: second))
         let joined = directory.appendingPathComponent("joined.log.gz").path
         try (Data(contentsOf: URL(fileURLWithPath: first)) + Data(contentsOf: URL(fileURLWithPath: second))).write(to: URL(fileURLWithPath: joined))
         let log = try Self.buildLog(Ingestor.read(path: joined, logs: Self.streaming))

@@ -1,7 +1,8 @@
+import BuildTriageTestSupport
 import Foundation
 import Testing
 
-/// Build logs through the CLI: on standard input (plain and gzip), larger than a read block, and with a user rule.
+/// Build logs through the CLI: on standard input, plain and gzip-compressed, larger than a read block.
 @Suite struct LogStreamTests {
     static let directory = SamplesTests.samples.appendingPathComponent("build-log-transient")
 
@@ -23,24 +24,6 @@ import Testing
         return (Data(text.utf8), planted)
     }
 
-    static func gzip(_ data: Data) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-c"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        DispatchQueue.global().async {
-            input.fileHandleForWriting.write(data)
-            try? input.fileHandleForWriting.close()
-        }
-        let compressed = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return compressed
-    }
-
     func finding(_ stdout: Data) throws -> [String: Any] {
         let json = try #require(try JSONSerialization.jsonObject(with: stdout) as? [String: Any])
         #expect((json["inputs"] as? [[String: Any]])?.first?["status"] as? String == "ok")
@@ -52,7 +35,7 @@ import Testing
     func logOnStdin() throws {
         let (log, planted) = Self.log(megabytes: 6)
         let plain = try Binary.run(["analyze", "-", "--format", "json"], in: Self.directory, stdin: log)
-        let compressed = try Binary.run(["analyze", "-", "--format", "json"], in: Self.directory, stdin: try Self.gzip(log))
+        let compressed = try Binary.run(["analyze", "-", "--format", "json"], in: Self.directory, stdin: try gzipped(log))
         let fromPlain = try finding(plain.stdout)
         let fromGzip = try finding(compressed.stdout)
         let line = ((fromPlain["evidence"] as? [[String: Any]])?.first?["line"] as? Int) ?? 0
