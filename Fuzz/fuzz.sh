@@ -73,7 +73,7 @@ build_yams() {
     done
     local sources
     mapfile -t sources < <(find "$yams/Sources/Yams" -name '*.swift' | sort)
-    swiftc -swift-version 5 -parse-as-library -O -g -sanitize=fuzzer,address -module-name Yams -wmo -c -emit-module \
+    swiftc -swift-version 5 -parse-as-library -O -g -sanitize=fuzzer,address -DSWIFT_PACKAGE -module-name Yams -wmo -c -emit-module \
         -emit-module-path "$build/Yams.swiftmodule" -I "$yams/Sources/CYaml/include" -Xcc -DYAML_DECLARE_STATIC \
         "${sources[@]}" -o "$stamp"
 }
