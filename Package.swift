@@ -32,10 +32,16 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        /// zlib: `.gz` build logs are inflated in the same stream as plain ones.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        /// Vectorscan: every rule's `contains:` literals in one database, scanned once over each block of the log.
+        .systemLibrary(name: "CVectorscan", pkgConfig: "libhs", providers: [.apt(["libvectorscan-dev"])]),
+        /// PCRE2 (JIT): the rules' patterns, run on the lines the literals let through.
+        .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         /// Typed model (AWS shapes with their member tables), findings, the report, the `Analyzer` and `Reporter` protocols. No parser.
         .target(name: "BuildTriageCore", swiftSettings: strict),
         /// Content detection and the readers, a folder per format: AWS/ and JSON/ (AWS CLI JSON), JUnit/ (libxml2, streaming), Log/.
-        .target(name: "BuildTriageIngest", dependencies: ["BuildTriageCore", "CLibXML2"], swiftSettings: strict),
+        .target(name: "BuildTriageIngest", dependencies: ["BuildTriageCore", "CLibXML2", "CZlib"], swiftSettings: strict),
         /// Retry commands: validation, argv, --cli-input-json, shell quoting, execution.
         .target(name: "BuildTriageRetry", dependencies: ["BuildTriageCore"], swiftSettings: strict),
         /// `buildtriage collect`: fetches a failed run's responses and logs with the aws CLI into a folder.
@@ -43,7 +49,7 @@ let package = Package(
         /// Built-in analyzers, the YAML knowledge base, external analyzers and the decision engine.
         .target(
             name: "BuildTriageAnalyzers",
-            dependencies: ["BuildTriageCore", "BuildTriageRetry", .product(name: "Yams", package: "Yams")],
+            dependencies: ["BuildTriageCore", "BuildTriageRetry", "CVectorscan", "CPCRE2", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Rules")],
             swiftSettings: strict
         ),
@@ -103,7 +109,8 @@ let package = Package(
         .testTarget(
             name: "BuildTriageCollectTests", dependencies: ["BuildTriageCollect", "BuildTriageKit", "BuildTriageCLI", "BuildTriageTestSupport"],
             swiftSettings: strict),
-        .testTarget(name: "BuildTriageAnalyzersTests", dependencies: ["BuildTriageAnalyzers", "BuildTriageIngest"], swiftSettings: strict),
+        .testTarget(
+            name: "BuildTriageAnalyzersTests", dependencies: ["BuildTriageAnalyzers", "BuildTriageIngest", "BuildTriageTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "BuildTriageReportersTests", dependencies: ["BuildTriageReporters", "BuildTriageKit", "BuildTriageTestSupport"], exclude: ["Goldens"],
             swiftSettings: strict),

@@ -9,9 +9,12 @@
 # fuzz-out/crashes/TARGET/; the working corpus is fuzz-out/corpus/TARGET (seeded from Samples/ and
 # Tests/Corpus). Everything generated stays under fuzz-out/ (gitignored).
 #
-# The product modules are compiled as they are in the package (BuildTriageCore, then BuildTriageIngest, with the
-# package's upcoming features and `-package-name`), instrumented for libFuzzer and AddressSanitizer, and linked
-# with the target file; the target calls only the modules' public API.
+# The product modules are compiled as they are in the package (BuildTriageCore, BuildTriageIngest, and for the log
+# target BuildTriageRetry, Yams and BuildTriageAnalyzers, with the package's upcoming features and `-package-name`),
+# instrumented for libFuzzer and AddressSanitizer, and linked with the target file and the system libraries the
+# package uses (libxml2, zlib, Vectorscan, PCRE2); the target calls only the modules' public API. The log target
+# also compiles the tests' old matcher (Tests/BuildTriageAnalyzersTests/OldMatcher.swift), its oracle. Yams comes
+# from the package's checkout (`swift package resolve` when missing).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,6 +31,8 @@ swift_flags=(
 )
 xml_cflags=$(pkg-config --cflags libxml-2.0)   # -I/usr/include/libxml2
 xml_libs=$(pkg-config --libs libxml-2.0)       # -lxml2
+system_libs="$xml_libs $(pkg-config --libs zlib libhs libpcre2-8)"   # -lz -lhs -lpcre2-8
+system_includes=(-I "$root/Sources/CLibXML2" -I "$root/Sources/CZlib" -I "$root/Sources/CVectorscan" -I "$root/Sources/CPCRE2" -Xcc $xml_cflags)
 
 # One library module: its sources compiled whole-module into an object file plus a .swiftmodule in $build.
 build_module() {
@@ -35,6 +40,12 @@ build_module() {
     shift
     local sources
     mapfile -t sources < <(find "$root/Sources/$name" -name '*.swift' | sort)
+    # SwiftPM's resource accessor, for a module with resources (the analyzers' built-in rules).
+    if [[ -d "$root/Sources/$name/Rules" ]]; then
+        printf 'import Foundation\nextension Foundation.Bundle {\n    static let module = Bundle(path: "%s") ?? .main\n}\n' \
+            "$root/Sources/$name" > "$build/$name-resources.swift"
+        sources+=("$build/$name-resources.swift")
+    fi
     local stamp="$build/$name.o"
     if [[ -f "$stamp" ]] && [[ -z "$(find "$root/Sources/$name" "$root/Fuzz/fuzz.sh" -newer "$stamp" -print -quit)" ]]; then
         return
@@ -45,10 +56,39 @@ build_module() {
     touch "$stamp"  # swiftc leaves an unchanged object file's time as it was
 }
 
+# Yams (the rule files' YAML), from the package's checkout: its C part with clang, its Swift part in Swift 5 mode
+# as its own package builds it.
+build_yams() {
+    local yams="$root/.build/checkouts/Yams"
+    if [[ ! -d "$yams/Sources/Yams" ]]; then
+        (cd "$root" && swift package resolve >&2)
+    fi
+    local stamp="$build/Yams.o"
+    [[ -f "$stamp" ]] && return
+    echo "fuzz: compiling Yams" >&2
+    local c
+    for c in "$yams"/Sources/CYaml/src/*.c; do
+        clang -c -O1 -g -fsanitize=fuzzer-no-link,address -DYAML_DECLARE_STATIC -I "$yams/Sources/CYaml/include" "$c" \
+            -o "$build/CYaml-$(basename "$c" .c).o"
+    done
+    local sources
+    mapfile -t sources < <(find "$yams/Sources/Yams" -name '*.swift' | sort)
+    swiftc -swift-version 5 -parse-as-library -O -g -sanitize=fuzzer,address -DSWIFT_PACKAGE -module-name Yams -wmo -c -emit-module \
+        -emit-module-path "$build/Yams.swiftmodule" -I "$yams/Sources/CYaml/include" -Xcc -DYAML_DECLARE_STATIC \
+        "${sources[@]}" -o "$stamp"
+}
+
 build_libraries() {
     mkdir -p "$build" "$bin"
     build_module BuildTriageCore
-    build_module BuildTriageIngest -I "$root/Sources/CLibXML2" -Xcc $xml_cflags
+    build_module BuildTriageIngest "${system_includes[@]}"
+}
+
+# The knowledge base and what it needs (the log target only).
+build_analyzers() {
+    build_yams
+    build_module BuildTriageRetry
+    build_module BuildTriageAnalyzers "${system_includes[@]}" -I "$root/.build/checkouts/Yams/Sources/CYaml/include"
 }
 
 target_file() {
@@ -65,12 +105,19 @@ build_target() {
     local target="$1" file
     file="$(target_file "$target")"
     build_libraries
-    if [[ -x "$bin/fuzz-$target" ]] && [[ -z "$(find "$file" "$build" -newer "$bin/fuzz-$target" -print -quit)" ]]; then
+    [[ "$target" == log ]] && build_analyzers
+    if [[ -x "$bin/fuzz-$target" ]] && [[ -z "$(find "$file" "$build" "$root/Tests/BuildTriageAnalyzersTests/OldMatcher.swift" -newer "$bin/fuzz-$target" -print -quit)" ]]; then
         return
     fi
+    local files=("$file") objects=("$build/BuildTriageCore.o" "$build/BuildTriageIngest.o")
+    if [[ "$target" == log ]]; then
+        files+=("$root/Tests/BuildTriageAnalyzersTests/OldMatcher.swift")
+        objects+=("$build/BuildTriageRetry.o" "$build/BuildTriageAnalyzers.o" "$build/Yams.o" "$build"/CYaml-*.o)
+    fi
     echo "fuzz: linking fuzz-$target" >&2
-    swiftc "${swift_flags[@]}" -module-name "Fuzz_$target" -I "$build" -I "$root/Sources/CLibXML2" -Xcc $xml_cflags \
-        -use-ld=lld "$file" "$build/BuildTriageCore.o" "$build/BuildTriageIngest.o" $xml_libs -o "$bin/fuzz-$target"
+    swiftc "${swift_flags[@]}" -module-name "Fuzz_$target" -I "$build" "${system_includes[@]}" \
+        -I "$root/.build/checkouts/Yams/Sources/CYaml/include" -use-ld=lld "${files[@]}" "${objects[@]}" $system_libs \
+        -o "$bin/fuzz-$target"
     touch "$bin/fuzz-$target"
 }
 

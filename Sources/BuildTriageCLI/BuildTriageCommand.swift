@@ -125,7 +125,7 @@ struct AnalysisOptions: ParsableArguments {
     func runKeepingInput() -> (report: TriageReport, input: TriageInput) {
         var (configuration, problems) = configuration()
         let progress = ProgressLine.make(total: paths.count)
-        let input = Triage.read(paths: paths, progress: progress?.update)
+        let input = Triage.read(paths: paths, configuration: configuration, progress: progress?.update)
         problems += historyOptions.refine(&configuration, for: input)
         var report = Triage.report(for: input, configuration: configuration)
         progress?.finish()

@@ -109,3 +109,18 @@ extension String {
         index.samePosition(in: unicodeScalars) != nil && (index == endIndex || self[index...].first != nil)
     }
 }
+
+/// The offset of the first byte of `bytes[from..<end]` at or above 0x80 (not ASCII), or `end`: eight bytes at a
+/// time. The log reader and the knowledge base find the few lines that are not ASCII with it.
+public func firstNonASCII(_ bytes: UnsafeRawPointer, from: Int, end: Int) -> Int {
+    var index = from
+    while index + 8 <= end {
+        if bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { break }
+        index += 8
+    }
+    while index < end {
+        if bytes.load(fromByteOffset: index, as: UInt8.self) >= 0x80 { return index }
+        index += 1
+    }
+    return end
+}

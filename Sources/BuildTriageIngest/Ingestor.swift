@@ -14,16 +14,32 @@ import Musl
 public struct Ingestor: Sendable {
     /// Bytes looked at to decide what a file is.
     static let sniffBytes = 64 * 1024
-    /// Largest build log read (a log is kept in memory for the knowledge base's patterns).
-    public static let maxLogBytes = 512 * 1024 * 1024
-    /// Largest standard input read.
+    /// Largest standard input or decompressed file read whole (JSON and XML that are not in a regular file). Build
+    /// logs have no limit: they are streamed.
     public static let maxStdinBytes = 512 * 1024 * 1024
 
-    /// Reads standard input when a path is `-`; replaceable in tests.
-    public var standardInput: @Sendable () -> Data
+    /// Reads standard input when a path is `-`: nil (the default) streams descriptor 0; tests give the bytes.
+    public var standardInput: (@Sendable () -> Data)?
+    /// How build logs are read: the knowledge base's matcher they stream by, and whether their text is kept.
+    public var logs: LogReading
 
-    public init(standardInput: @escaping @Sendable () -> Data = { FileHandle.standardInput.readDataToEndOfFile() }) {
+    public init(standardInput: (@Sendable () -> Data)? = nil, logs: LogReading = LogReading()) {
         self.standardInput = standardInput
+        self.logs = logs
+    }
+
+    /// How build logs are read.
+    public struct LogReading: Sendable {
+        /// Sees every line as the log streams by (the knowledge base's rules); nil: none.
+        public var matcher: (any LogMatcher)?
+        /// Whether the log's text is kept in the model (memory grows with the log). External analyzers read it,
+        /// and a knowledge base that did not see the log stream by matches it afterwards.
+        public var keepText: Bool
+
+        public init(matcher: (any LogMatcher)? = nil, keepText: Bool = true) {
+            self.matcher = matcher
+            self.keepText = keepText
+        }
     }
 
     /// Expands the paths and reads every file, in parallel; the result is in a stable order (the order of the
@@ -47,12 +63,15 @@ public struct Ingestor: Sendable {
         let jobList = jobs
         let results = Mutex<[Int: Ingested]>([:])
         let done = Atomic<Int>(0)
-        let stdinData: Data? = jobs.contains { if case .stdin = $0 { true } else { false } } ? standardInput() : nil
+        let readsStdin = jobs.contains { if case .stdin = $0 { true } else { false } }
+        let stdinData: Data? = readsStdin ? standardInput?() : nil
+        let logs = self.logs
         DispatchQueue.concurrentPerform(iterations: jobList.count) { index in
             let outcome: Ingested
             switch jobList[index] {
-            case .file(let path): outcome = Self.read(path: path)
-            case .stdin: outcome = Self.read(data: stdinData ?? Data(), path: "-")
+            case .file(let path): outcome = Self.read(path: path, logs: logs)
+            case .stdin:
+                outcome = stdinData.map { Self.read(data: $0, path: "-", logs: logs) } ?? Self.read(descriptor: 0, path: "-", logs: logs)
             case .failed: return
             }
             results.withLock { $0[index] = outcome }
@@ -150,14 +169,20 @@ public struct Ingestor: Sendable {
     ///
     /// Plain POSIX calls: one `open`, one `fstat` and, for a regular file, reads of exactly its size into one
     /// buffer that becomes the `Data` without a copy (Foundation's `FileHandle` and `attributesOfItem` cost more
-    /// than decoding a 10 KB response). An XML test report in a regular file is streamed from disk instead, so a
-    /// large one is never held in memory. Anything else (a FIFO, a device, `<(…)`) is read to its end once.
-    public static func read(path: String) -> Ingested {
+    /// than decoding a 10 KB response). An XML test report or a Cucumber report in a regular file is streamed from
+    /// disk instead, so a large one is never held in memory, and so is a build log, from any file (a FIFO, `<(…)`, standard input)
+    /// and through zlib when gzip-compressed. Anything else is read to its end once.
+    public static func read(path: String, logs: LogReading = LogReading()) -> Ingested {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             return failure(path, .unknown, IngestError("cannot open the file: \(String(cString: strerror(errno)))"))
         }
         defer { close(descriptor) }
+        return read(descriptor: descriptor, path: path, logs: logs)
+    }
+
+    /// Reads an open file (or standard input, descriptor 0), as `read(path:)` does.
+    public static func read(descriptor: Int32, path: String, logs: LogReading = LogReading()) -> Ingested {
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
             return failure(path, .unknown, IngestError("cannot read the file: \(String(cString: strerror(errno)))"))
@@ -173,11 +198,14 @@ public struct Ingestor: Sendable {
         } catch {
             return failure(path, .unknown, error)
         }
+        if GzipSource<DescriptorSource>.isGzip(head) {
+            return readGzip(head: head, descriptor: descriptor, path: path, logs: logs)
+        }
         let content = Sniffer.sniff(head)
         let limit: Int
         switch content {
         case .xml:
-            guard isRegular else { break }
+            guard isRegular, path != "-" else { break }
             let head = [UInt8](head)
             do {
                 return success(path, .junit(try XMLReportReader.read(path: path, head: head)))
@@ -186,26 +214,23 @@ public struct Ingestor: Sendable {
             }
         case .json:
             // An array is no AWS response: a Cucumber report, streamed from disk.
-            guard isRegular, Sniffer.startsWithArray(head) else { break }
+            guard isRegular, path != "-", Sniffer.startsWithArray(head) else { break }
             do {
                 return success(path, .junit(try CucumberReader.read(path: path)))
             } catch {
                 return failure(path, .unknown, error)
             }
         case .text:
-            break
+            var source = PrefixedSource(head, then: DescriptorSource(descriptor: descriptor))
+            return readLog(&source, path: path, logs: logs)
         case .empty, .binary, .unknownText:
-            return read(data: head, path: path)
+            return read(data: head, path: path, logs: logs)
         }
-        switch content {
-        case .json: limit = AWSJSONReader.maxBytes
-        case .xml: limit = maxStdinBytes
-        default: limit = maxLogBytes
-        }
+        limit = content == .json ? AWSJSONReader.maxBytes : maxStdinBytes
         if let size, size > limit {
             return failure(path, .unknown, IngestError("file of \(size / 1_048_576) MiB is over the \(limit / 1_048_576) MiB limit for its kind"))
         }
-        guard head.count == sniffBytes else { return read(data: head, path: path) }
+        guard head.count == sniffBytes else { return read(data: head, path: path, logs: logs) }
         // The rest is appended to the head rather than `head + rest`: one copy of the file fewer at the peak (a
         // 400 MB log peaked at 3.3 times its size).
         var data = head
@@ -218,7 +243,48 @@ public struct Ingestor: Sendable {
         if data.count > limit {
             return failure(path, .unknown, IngestError("input of more than \(limit / 1_048_576) MiB is over the \(limit / 1_048_576) MiB limit for its kind"))
         }
-        return read(data: data, path: path)
+        return read(data: data, path: path, logs: logs)
+    }
+
+    /// A gzip-compressed file: a build log is streamed through zlib; anything else is inflated whole (up to the
+    /// limit for standard input) and read as if it had not been compressed.
+    static func readGzip(head: Data, descriptor: Int32, path: String, logs: LogReading) -> Ingested {
+        do {
+            let inflated = try GzipSource(PrefixedSource(head, then: DescriptorSource(descriptor: descriptor)))
+            var decompressedHead = Data()
+            let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: sniffBytes, alignment: 16)
+            defer { chunk.deallocate() }
+            while decompressedHead.count < sniffBytes {
+                let got = try inflated.read(into: UnsafeMutableRawBufferPointer(rebasing: chunk[..<(sniffBytes - decompressedHead.count)]))
+                if got == 0 { break }
+                decompressedHead.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[..<got]))
+            }
+            if Sniffer.sniff(decompressedHead) == .text {
+                var source = PrefixedSource(decompressedHead, then: inflated)
+                return readLog(&source, path: path, logs: logs)
+            }
+            var data = decompressedHead
+            while data.count <= maxStdinBytes {
+                let got = try inflated.read(into: chunk)
+                if got == 0 { break }
+                data.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[..<got]))
+            }
+            if data.count > maxStdinBytes {
+                return failure(path, .unknown, IngestError("decompressed input of more than \(maxStdinBytes / 1_048_576) MiB is over the limit for its kind"))
+            }
+            return read(data: data, path: path, logs: logs)
+        } catch {
+            return failure(path, .unknown, error)
+        }
+    }
+
+    /// Streams a build log (see `BuildLogReader.read(from:matcher:keepText:)`).
+    static func readLog(_ source: inout some LogByteSource, path: String, logs: LogReading) -> Ingested {
+        do {
+            return success(path, .buildLog(try BuildLogReader.read(from: &source, matcher: logs.matcher, keepText: logs.keepText)))
+        } catch {
+            return failure(path, .buildLog, error)
+        }
     }
 
     /// Reads from `descriptor` until end of file or `limit` bytes, into one buffer sized for `expected` bytes
@@ -239,7 +305,7 @@ public struct Ingestor: Sendable {
                 buffer = larger
                 capacity = grown
             }
-            let got = posixRead(descriptor, buffer + count, capacity - count)
+            let got = posixReadBytes(descriptor, buffer + count, capacity - count)
             if got < 0 {
                 if errno == EINTR { continue }
                 let message = String(cString: strerror(errno))
@@ -257,7 +323,7 @@ public struct Ingestor: Sendable {
     }
 
     /// Reads bytes already in memory (standard input, or a small file).
-    public static func read(data: Data, path: String) -> Ingested {
+    public static func read(data: Data, path: String, logs: LogReading = LogReading()) -> Ingested {
         switch Sniffer.sniff(data) {
         case .empty:
             return failure(path, .unknown, IngestError("empty file"))
@@ -285,10 +351,8 @@ public struct Ingestor: Sendable {
                 return failure(path, XMLReportReader.guessedKind(bytes), error)
             }
         case .text:
-            guard let text = String(validating: data, as: UTF8.self) ?? String(validatingUTF8Lossy: data) else {
-                return failure(path, .buildLog, IngestError("not valid UTF-8 text"))
-            }
-            return success(path, .buildLog(BuildLogReader.read(text)))
+            var source = PrefixedSource<DescriptorSource>(data, then: nil)
+            return readLog(&source, path: path, logs: logs)
         case .unknownText:
             return failure(
                 path, .unknown,
@@ -311,21 +375,8 @@ public struct Ingestor: Sendable {
     }
 }
 
-/// `read(2)`, named apart from `Ingestor.read`.
-private func posixRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-    read(descriptor, buffer, count)
-}
 
 extension String {
-    /// Decodes UTF-8 replacing invalid sequences, but only when they are rare (a log with a stray Latin-1
-    /// byte is still a log; a file that is mostly invalid is not text).
-    init?(validatingUTF8Lossy data: Data) {
-        let decoded = String(decoding: data, as: UTF8.self)
-        let replacements = decoded.unicodeScalars.lazy.filter { $0 == "\u{FFFD}" }.count
-        guard replacements * 100 <= Swift.max(data.count, 1) else { return nil }
-        self = decoded
-    }
-
     /// One line, printable: control characters (newlines included) shown as `\u{…}` escapes.
     func replacingControlCharacters() -> String {
         var result = ""

@@ -13,11 +13,21 @@ public enum Triage {
         paths: [String], configuration: AnalysisConfiguration = AnalysisConfiguration(), ingestor: Ingestor = Ingestor(),
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) -> TriageReport {
-        let input = ingestor.ingest(paths: paths, progress: progress)
+        let input = read(paths: paths, configuration: configuration, ingestor: ingestor, progress: progress)
         return report(for: input, configuration: configuration)
     }
 
-    /// Reads the inputs (what `run` analyzes).
+    /// Reads the inputs for an analysis with `configuration`: build logs stream by its knowledge-base rules and
+    /// are not kept in memory, unless its external analyzers need their text.
+    public static func read(
+        paths: [String], configuration: AnalysisConfiguration, ingestor: Ingestor = Ingestor(), progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) -> TriageInput {
+        var ingestor = ingestor
+        ingestor.logs = Ingestor.LogReading(matcher: configuration.rules.matcher(), keepText: !configuration.plugins.isEmpty)
+        return ingestor.ingest(paths: paths, progress: progress)
+    }
+
+    /// Reads the inputs (what `run` analyzes), keeping build logs' text for any later analysis.
     public static func read(paths: [String], ingestor: Ingestor = Ingestor(), progress: (@Sendable (Int, Int) -> Void)? = nil) -> TriageInput {
         ingestor.ingest(paths: paths, progress: progress)
     }

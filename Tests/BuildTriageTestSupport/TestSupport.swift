@@ -116,3 +116,23 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     /// A uniform value in [0, 1).
     public mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
 }
+
+/// `data` compressed by `/bin/gzip` (a real gzip file, as CodeBuild and S3 exports write them).
+public func gzipped(_ data: Data) throws -> Data {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+    process.arguments = ["-c"]
+    let input = Pipe()
+    let output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    try process.run()
+    // Written from another thread: gzip's output pipe would fill while this one still writes.
+    DispatchQueue.global().async {
+        input.fileHandleForWriting.write(data)
+        try? input.fileHandleForWriting.close()
+    }
+    let compressed = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return compressed
+}

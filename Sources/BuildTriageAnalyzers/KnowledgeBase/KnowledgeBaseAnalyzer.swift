@@ -38,74 +38,57 @@ public struct KnowledgeBaseAnalyzer: Analyzer {
 
     public func analyze(_ context: AnalysisContext) -> [Finding] { run(context).findings }
 
-    /// Findings, and diagnostics for rules that ran out of time.
+    /// Findings, and diagnostics for rules that ran out of time and for lines the patterns saw only part of.
+    ///
+    /// The matching happened while each log streamed in (`BuildLog.matches`, from `RuleSet.matcher()` given to the
+    /// ingestor); a log read without this rule set but whose text was kept is matched here, the same way.
     public func run(_ context: AnalysisContext) -> (findings: [Finding], diagnostics: [String]) {
         var findings: [Finding] = []
         var diagnostics: [String] = []
         // No log, no rule to apply: the built-in rules are not even parsed (RuleSet.builtIn() is lazy).
         if context.logs.isEmpty { return (findings, diagnostics) }
-        let keywordBytes = rules.rules.map { $0.keywords.map { Array($0.utf8) } }
+        let fingerprint = rules.fingerprint
+        var matcher: RuleMatcher?
         for log in context.logs {
             let (target, scope, _) = context.targetAndScope(forPath: log.path)
-            let text = log.value.text
-            // An ASCII log is lowercased once, byte for byte, and each line's prefilter is a byte search in it
-            // (Foundation's `String.contains` goes through UTF-16 and was most of the time on a large log). Other
-            // logs are lowercased as Strings and searched byte for byte (`contains(_:_:)`).
-            let asciiLowered = LoweredASCII(text.storage)
-            let lowered = asciiLowered == nil ? text.storage.lowercased() : ""
-            for (ruleIndex, rule) in rules.rules.enumerated() {
-                let needles = rule.keywords.map(Needle.init)
-                if !rule.keywords.isEmpty {
-                    let anywhere = asciiLowered.map { bytes in needles.contains { bytes.contains($0, in: 0..<bytes.count) } }
-                        ?? keywordBytes[ruleIndex].contains(where: { Self.contains(lowered, $0) })
-                    if !anywhere { continue }
+            let matches: LogMatches
+            if let found = log.value.matches, found.fingerprint == fingerprint {
+                matches = found
+            } else if let text = log.value.text {
+                let built = matcher ?? rules.matcher()
+                matcher = built
+                matches = built.scan(text)
+            } else {
+                diagnostics.append("\(log.path): read without these knowledge-base rules, and its text was not kept: the rules were not applied to it")
+                continue
+            }
+            if matches.longLines > 0 {
+                diagnostics.append(
+                    "\(log.path): \(matches.longLines) line\(matches.longLines == 1 ? "" : "s") longer than \(RuleSet.maxLineBytes) bytes (the first: line \(matches.firstLongLine ?? 0)): the knowledge base's patterns saw the first \(RuleSet.maxLineBytes) bytes of each")
+            }
+            if matches.cutLines > 0 {
+                diagnostics.append(
+                    "\(log.path): \(matches.cutLines) line\(matches.cutLines == 1 ? "" : "s") longer than \(Self.cutLineDescription) (the first: line \(matches.firstCutLine ?? 0)) cut there: the rest of each was skipped")
+            }
+            let dropped = Dictionary(matches.dropped.map { ($0.rule, $0.lines) }, uniquingKeysWith: { first, _ in first })
+            let hits = Dictionary(matches.hits.map { ($0.rule, $0) }, uniquingKeysWith: { first, _ in first })
+            for rule in rules.rules {
+                if let lines = dropped[rule.id] {
+                    diagnostics.append(
+                        "rule \(rule.id): pattern ran out of time (its budget of \(Pattern.stepLimit) backtracking steps a line) on \(lines) lines of \(log.path); rule skipped for the rest of it")
                 }
-                var evidence: [EvidenceLine] = []
-                var message: String?
-                var timeouts = 0
-                var number = 1
-                while number <= text.lineCount, evidence.count < RuleSet.maxEvidence {
-                    if rule.window == 1, !rule.keywords.isEmpty {
-                        let passes: Bool
-                        if let asciiLowered {
-                            let range = text.lineUTF8Range(number)
-                            passes = needles.contains { asciiLowered.contains($0, in: range) }
-                        } else {
-                            let lowered = text.line(number).lowercased()
-                            passes = keywordBytes[ruleIndex].contains(where: { Self.contains(lowered, $0) })
-                        }
-                        if !passes {
-                            number += 1
-                            continue
-                        }
-                    }
-                    let line = text.line(number)
-                    let last = min(text.lineCount, number + rule.window - 1)
-                    let window = rule.window == 1 ? String(line) : (number...last).map { String(text.line($0)) }.joined(separator: "\n")
-                    var timedOut = false
-                    if let (_, match) = RuleSet.firstMatch(rule, in: window, timedOut: &timedOut) {
-                        if message == nil { message = RuleSet.message(rule, match: match, in: window) }
-                        evidence.append(EvidenceLine(path: log.path, line: number, text: String(line.trimmedWhitespace).capped(bytes: 300)))
-                        number += rule.window
-                        continue
-                    }
-                    if timedOut {
-                        timeouts += 1
-                        if timeouts >= Self.timeoutsBeforeDrop {
-                            diagnostics.append("rule \(rule.id): pattern ran out of time (\(Int(RuleSet.perLineTimeLimit * 1000)) ms a line) on \(timeouts) lines of \(log.path); rule skipped for the rest of it")
-                            break
-                        }
-                    }
-                    number += 1
-                }
-                guard let message, !evidence.isEmpty else { continue }
+                guard let hit = hits[rule.id] else { continue }
+                let evidence = hit.lines.map { EvidenceLine(path: log.path, line: $0.number, text: $0.text) }
                 findings.append(Finding(
                     id: "\(Self.description.id):\(rule.id):\(log.path)", analyzer: "\(Self.description.id):\(rule.id)", category: rule.category,
-                    subject: Subject(.log, log.path), message: message, evidence: evidence, target: target, scope: scope))
+                    subject: Subject(.log, log.path), message: hit.message, evidence: evidence, target: target, scope: scope))
             }
         }
         return (findings, diagnostics)
     }
+
+    /// The log reader's longest line, in words (BuildTriageIngest's `BuildLogReader.maxLineBytes`, 1 MiB).
+    static let cutLineDescription = "1 MiB"
 
     /// Whether `text`'s UTF-8 contains `needle`: a byte search (`memchr` for the first byte, then `memcmp`).
     /// Foundation's `String.contains(String)` goes through NSString and copies the text to UTF-16 on every
@@ -130,57 +113,3 @@ public struct KnowledgeBaseAnalyzer: Analyzer {
     }
 }
 
-/// A prefilter literal: its UTF-8 bytes when it is non-empty ASCII (searched byte for byte), else the string
-/// (searched with `String.contains`, as before).
-private enum Needle {
-    case bytes([UInt8])
-    case string(String)
-
-    init(_ keyword: String) {
-        self = !keyword.isEmpty && keyword.utf8.allSatisfy({ $0 < 0x80 }) ? .bytes(Array(keyword.utf8)) : .string(keyword)
-    }
-}
-
-/// An ASCII text lowercased byte for byte (A–Z only: what `lowercased()` does to ASCII); nil for other text.
-private struct LoweredASCII {
-    let bytes: [UInt8]
-    var count: Int { bytes.count }
-
-    init?(_ text: String) {
-        var bytes = Array(text.utf8)
-        var ascii = true
-        bytes.withUnsafeMutableBufferPointer { buffer in
-            for index in buffer.indices {
-                let byte = buffer[index]
-                if byte >= 0x80 { ascii = false; return }
-                if byte &- 0x41 < 26 { buffer[index] = byte | 0x20 }
-            }
-        }
-        guard ascii else { return nil }
-        self.bytes = bytes
-    }
-
-    /// Whether the bytes in `range` contain the needle (a string needle is looked for in those bytes' text).
-    func contains(_ needle: Needle, in range: Range<Int>) -> Bool {
-        switch needle {
-        case .bytes(let literal):
-            guard literal.count <= range.count else { return false }
-            return bytes.withUnsafeBufferPointer { haystack in
-                let first = literal[0]
-                var start = range.lowerBound
-                let last = range.upperBound - literal.count
-                while start <= last {
-                    if haystack[start] == first {
-                        var matched = 1
-                        while matched < literal.count, haystack[start + matched] == literal[matched] { matched += 1 }
-                        if matched == literal.count { return true }
-                    }
-                    start += 1
-                }
-                return false
-            }
-        case .string(let literal):
-            return String(decoding: bytes[range], as: UTF8.self).contains(literal)
-        }
-    }
-}

@@ -49,15 +49,42 @@ public struct BuildLog: Sendable, Hashable, Codable {
     public var phases: [PhaseEvent]
     public var contexts: [Context]
     public var commands: [Command]
-    /// The log's lines, for the knowledge base's patterns.
-    public var text: LogText
+    /// The log's lines, when they were kept: for external analyzers (whose protocol hands them the text) and for
+    /// a knowledge base that did not see the log stream by. A log streamed for the CLI without plugins keeps none.
+    public var text: LogText?
+    /// What the knowledge base's rules found while the log streamed by (nil: the log was read without them).
+    public var matches: LogMatches?
 
-    public init(lineCount: Int, phases: [PhaseEvent], contexts: [Context], commands: [Command], text: LogText) {
+    public init(lineCount: Int, phases: [PhaseEvent], contexts: [Context], commands: [Command], text: LogText?, matches: LogMatches? = nil) {
         self.lineCount = lineCount
         self.phases = phases
         self.contexts = contexts
         self.commands = commands
         self.text = text
+        self.matches = matches
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case lineCount, phases, contexts, commands, text
+    }
+
+    /// The form external analyzers read (`buildtriage-plugin/1`): the events and, when kept, the text. The
+    /// knowledge base's matches are its own and are not part of it.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(lineCount, forKey: .lineCount)
+        try container.encode(phases, forKey: .phases)
+        try container.encode(contexts, forKey: .contexts)
+        try container.encode(commands, forKey: .commands)
+        try container.encodeIfPresent(text, forKey: .text)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            lineCount: try container.decode(Int.self, forKey: .lineCount), phases: try container.decode([PhaseEvent].self, forKey: .phases),
+            contexts: try container.decode([Context].self, forKey: .contexts), commands: try container.decode([Command].self, forKey: .commands),
+            text: try container.decodeIfPresent(LogText.self, forKey: .text))
     }
 
     /// The phases that completed in a state other than `SUCCEEDED`.
