@@ -38,5 +38,7 @@ private func encode(_ document: Document) {
     case .codepipelineDefinition(let value): _ = try? encoder.encode(value)
     case .junit(let value): _ = try? encoder.encode(value)
     case .buildLog(let value): _ = try? encoder.encode(value)
+    case .eventbridgeEvent(let value): _ = try? encoder.encode(value)
+    case .collectManifest(let value): _ = try? encoder.encode(value)
     }
 }
