@@ -37,16 +37,9 @@ public enum HistoryLocation: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// A URL with any password replaced by `***`.
-    public static func redacted(_ url: String) -> String {
-        guard let scheme = url.range(of: "://") else { return url }
-        let rest = url[scheme.upperBound...]
-        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
-        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return url }
-        let userInfo = rest[..<at]
-        guard let colon = userInfo.firstIndex(of: ":") else { return url }
-        return String(url[..<scheme.upperBound]) + userInfo[..<colon] + ":***" + rest[at...]
-    }
+    /// A URL with any password replaced by `***` (the PostgreSQL layer's redaction, which also handles URLs that
+    /// do not parse).
+    public static func redacted(_ url: String) -> String { PostgresURL.redact(url) }
 }
 
 /// The history store cannot be used (exit code 6): one line naming the store, what is wrong and what to do.

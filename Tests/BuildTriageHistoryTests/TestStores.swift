@@ -3,14 +3,15 @@ import BuildTriageTestSupport
 import Foundation
 
 /// The stores every store-level test runs against: a SQLite file always; a PostgreSQL server too when
-/// `BUILDTRIAGE_TEST_POSTGRES_URL` names one (add its opener here when PostgreSQL lands).
+/// `BUILDTRIAGE_TEST_POSTGRES_URL` names one, once the store opens PostgreSQL (see `available`).
 enum TestStore: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case sqlite
     case postgres
 
-    static var available: [TestStore] {
-        ProcessInfo.processInfo.environment["BUILDTRIAGE_TEST_POSTGRES_URL"].map { _ in [.sqlite, .postgres] } ?? [.sqlite]
-    }
+    /// SQLite only for now: the store does not open `postgres://` locations yet (issue 15; `HistoryStore.open` says
+    /// so in one place). When it does, this becomes `[.sqlite, .postgres]` whenever `BUILDTRIAGE_TEST_POSTGRES_URL`
+    /// is set, which `.ci/run` does.
+    static var available: [TestStore] { [.sqlite] }
 
     var testDescription: String { rawValue }
 
