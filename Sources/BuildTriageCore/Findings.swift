@@ -1,4 +1,4 @@
-/// What kind of failure a finding describes (DECISIONS.md, "Failure categories").
+/// What kind of failure a finding describes (Docs/decisions.md, "Failure categories").
 public enum Category: String, Codable, Hashable, Sendable, CaseIterable, Comparable {
     case clientError = "client-error"
     case infrastructure

@@ -1,4 +1,4 @@
-/// The result of one run: what `--format json` prints (DECISIONS.md, schemaVersion 1) and what every
+/// The result of one run: what `--format json` prints (Docs/decisions.md, schemaVersion 1) and what every
 /// reporter renders.
 public struct TriageReport: Codable, Hashable, Sendable {
     public static let currentSchemaVersion = 1

@@ -1,6 +1,6 @@
 public import BuildTriageCore
 
-/// The machine-readable report (DECISIONS.md, schemaVersion 1; `Schemas/report-v1.schema.json`): the
+/// The machine-readable report (Docs/decisions.md, schemaVersion 1; `Schemas/report-v1.schema.json`): the
 /// `TriageReport` as `JSONEncoder` encodes it with sorted keys, pretty-printed, slashes unescaped, nil members
 /// omitted, and a trailing newline — written by `JSONReportWriter`, which produces the same bytes without
 /// building them all in memory first.

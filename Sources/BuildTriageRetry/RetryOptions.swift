@@ -1,6 +1,6 @@
 /// How a retry command should be built: the retry type / mode and the `aws` global options.
 ///
-/// The defaults follow DECISIONS.md ("Retry commands"): retry only the failed builds of a batch and only the
+/// The defaults follow Docs/decisions.md ("Retry commands"): retry only the failed builds of a batch and only the
 /// failed actions of a stage; the `ALL` variants are used only when asked for.
 public struct RetryOptions: Hashable, Sendable {
     /// `--retry-type` of `retry-build-batch` (CodeBuild `RetryBuildBatchType`).

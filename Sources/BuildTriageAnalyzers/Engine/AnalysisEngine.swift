@@ -4,7 +4,7 @@ import Dispatch
 
 /// Configuration of one analysis.
 public struct AnalysisConfiguration: Sendable {
-    /// Earlier attempts after which a target is `investigate` rather than `retry` (DECISIONS.md: 2).
+    /// Earlier attempts after which a target is `investigate` rather than `retry` (Docs/decisions.md: 2).
     public var retryBudget: Int
     public var retryOptions: RetryOptions
     /// Knowledge-base rules: the built-in ones plus any `--rules` files.

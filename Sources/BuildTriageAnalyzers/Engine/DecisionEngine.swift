@@ -2,7 +2,7 @@ public import BuildTriageCore
 public import BuildTriageRetry
 import Dispatch
 
-/// Turns findings into one recommendation per target (DECISIONS.md: actions, retry policy, blockers).
+/// Turns findings into one recommendation per target (Docs/decisions.md: actions, retry policy, blockers).
 public struct DecisionEngine: Sendable {
     public var retryBudget: Int
     public var retryOptions: RetryOptions
@@ -332,7 +332,7 @@ public struct DecisionEngine: Sendable {
         }
     }
 
-    /// Why a retry of this target cannot work now (DECISIONS.md "Blockers").
+    /// Why a retry of this target cannot work now (Docs/decisions.md "Blockers").
     static func blockers(for target: Target, state: State, context: AnalysisContext, options: RetryOptions) -> [String] {
         var blockers: [String] = []
         switch target.kind {

@@ -44,7 +44,7 @@ public struct Sourced<Value: Sendable>: Sendable {
 
 /// The run's evidence, indexed for analyzers: batches and builds de-duplicated (latest snapshot wins), groups
 /// joined to builds, pipeline actions joined to CodeBuild builds, and every report and log attributed to a
-/// target by DECISIONS.md's rules.
+/// target by Docs/decisions.md's rules.
 public struct AnalysisContext: Sendable {
     public let input: TriageInput
     public let retryBudget: Int
@@ -435,7 +435,7 @@ public struct AnalysisContext: Sendable {
 
     // MARK: Attribution
 
-    /// Where an evidence file belongs (DECISIONS.md, "Evidence attribution"), or nil for the CI job itself.
+    /// Where an evidence file belongs (Docs/decisions.md, "Evidence attribution"), or nil for the CI job itself.
     public func attribution(forPath path: String) -> Attribution? {
         if let known = attributions[path] { return known }
         let index = pathIndex ?? PathIndex(self)

@@ -181,7 +181,7 @@ public struct TriageInput: Codable, Sendable, Hashable {
 }
 
 extension CodeBuildTestCase {
-    /// The outcome by DECISIONS.md's precedence; `UNKNOWN` and unlisted statuses count as skipped (not run).
+    /// The outcome by Docs/decisions.md's precedence; `UNKNOWN` and unlisted statuses count as skipped (not run).
     public var outcome: TestOutcome {
         switch status?.known {
         case .succeeded: .passed

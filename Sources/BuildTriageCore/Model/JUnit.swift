@@ -3,7 +3,7 @@ public enum TestOutcome: String, Codable, Hashable, Sendable, CaseIterable {
     case passed, failed, errored, skipped
 }
 
-/// Test counts as DECISIONS.md defines them: every `<testcase>` element (and CodeBuild test case) as
+/// Test counts as Docs/decisions.md defines them: every `<testcase>` element (and CodeBuild test case) as
 /// written, reruns and duplicates included; `flaky` counts the distinct tests judged flaky.
 public struct TestCounts: Codable, Hashable, Sendable {
     public var total = 0
@@ -125,7 +125,7 @@ public struct JUnitTestCase: Codable, Hashable, Sendable {
         self.systemErr = systemErr
     }
 
-    /// `<classname>.<name>`, or `<suite>.<name>` when the classname is missing (DECISIONS.md).
+    /// `<classname>.<name>`, or `<suite>.<name>` when the classname is missing (Docs/decisions.md).
     public var subjectID: String { TestIdentity.subjectID(classname: classname, suite: suite, name: name) }
 }
 
