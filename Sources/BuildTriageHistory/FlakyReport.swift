@@ -96,15 +96,15 @@ public struct HistoryJudgement: Sendable {
 }
 
 extension HistoryStore {
-    /// Judges the tests that failed in the window (all of them), or only `only` when given.
+    /// Judges the tests that failed in the window: all of them, or those of `only`.
     public func judge(_ window: HistoryWindow, only: [UInt64]? = nil) async throws -> HistoryJudgement {
         var runs = try await self.runs(branch: window.branch, since: window.since)
         if let excluded = window.excludingRun { runs.removeAll { $0.id == excluded } }
-        let candidates: [UInt64]
+        // A test that never failed in the window is neither flaky nor broken: only the others are read.
+        var candidates = try await testsThatFailed(in: runs)
         if let only {
-            candidates = only
-        } else {
-            candidates = try await testsThatFailed(branch: window.branch, since: window.since)
+            let wanted = Set(only)
+            candidates.removeAll { !wanted.contains($0) }
         }
         let observations = try await self.observations(of: candidates, in: runs)
         var verdicts: [UInt64: TestVerdict] = [:]

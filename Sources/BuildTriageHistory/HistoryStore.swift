@@ -9,16 +9,22 @@ public final class HistoryStore: Sendable {
     /// The location, as it may be printed (no password).
     public let location: String
     private let closer: @Sendable () async -> Void
+    /// Whether an error means the connection is gone (a server's store).
+    private let connectionLost: @Sendable (any Error) -> Bool
 
-    /// Rows per multi-row `INSERT`: under SQLite's 32,766 bound parameters at five a row.
-    static let rowsPerInsert = 6_000
     /// Values per `IN (…)` list.
     static let valuesPerList = 900
+    /// Runs per `IN (…)` list of runs (with a list of tests, under SQLite's 32,766 parameters).
+    static let runsPerList = 20_000
 
-    public init(database: any SQLDatabase, location: String, close: @escaping @Sendable () async -> Void = {}) {
+    public init(
+        database: any SQLDatabase, location: String, close: @escaping @Sendable () async -> Void = {},
+        connectionLost: @escaping @Sendable (any Error) -> Bool = { _ in false }
+    ) {
         self.database = database
         self.location = location
         self.closer = close
+        self.connectionLost = connectionLost
     }
 
     public func close() async { await closer() }
@@ -37,7 +43,9 @@ public final class HistoryStore: Sendable {
                 try await db.raw("COMMIT").run()
                 return result
             } catch {
-                try? await db.raw("ROLLBACK").run()
+                // A lost connection has rolled the transaction back already, on the server; a statement sent on it
+                // would wait for an answer that never comes.
+                if !self.connectionLost(error) { try? await db.raw("ROLLBACK").run() }
                 throw error
             }
         }
@@ -63,7 +71,8 @@ public final class HistoryStore: Sendable {
     public func migrate(to target: Int = Schema.latest) async throws -> Int {
         try await transaction { db in
             if db.dialect.name == "postgresql" {
-                try await db.raw("SELECT pg_advisory_xact_lock(\(bind: Int64(0x6274_6869_7374)))").run()
+                // Held until this transaction ends: the second runner waits, then finds the schema made.
+                try await db.raw("SELECT pg_advisory_xact_lock(\(bind: PostgresSession.migrationLockKey))").run()
             }
             let current = try await Self.schemaVersion(on: db)
             guard current <= Schema.latest else { throw SchemaTooNew(version: current) }
@@ -84,7 +93,8 @@ public final class HistoryStore: Sendable {
     // MARK: Recording
 
     /// Records a run in one transaction: its outcomes, findings, test names and messages. A run with the same
-    /// id is replaced, never doubled.
+    /// id is replaced, never doubled. The rows travel as JSON parameters (``JSONRows``): a handful of statements
+    /// for any number of tests.
     public func record(_ run: RunRecord) async throws {
         let now = Int64(Date().timeIntervalSince1970)
         var names: [UInt64: (String, String?, String?)] = [:]
@@ -93,20 +103,38 @@ public final class HistoryStore: Sendable {
             if let name = outcome.name, outcome.status != .passed || outcome.file != nil { names[outcome.test] = (name, outcome.suite, outcome.file) }
             if let message = outcome.message { messages[TestIdentity.hash(message)] = message }
         }
-        let nameRows: [[any SQLExpression]] = names.sorted { $0.key < $1.key }.map {
-            [SQLBind(Int64(bitPattern: $0.key)), SQLBind($0.value.0), SQLBind($0.value.1), SQLBind($0.value.2)]
+        var nameRows = JSONRowsWriter([.integer, .text, .text, .text])
+        for (hash, name) in names.sorted(by: { $0.key < $1.key }) {
+            nameRows.row { $0.integer(Int64(bitPattern: hash)); $0.text(name.0); $0.text(name.1); $0.text(name.2) }
         }
-        let messageRows: [[any SQLExpression]] = messages.sorted { $0.key < $1.key }.map { [SQLBind(Int64(bitPattern: $0.key)), SQLBind($0.value)] }
+        var messageRows = JSONRowsWriter([.integer, .text])
+        for (hash, text) in messages.sorted(by: { $0.key < $1.key }) {
+            messageRows.row { $0.integer(Int64(bitPattern: hash)); $0.text(text) }
+        }
+        // In key order: SQLite appends to its B-tree instead of jumping about, and two PostgreSQL recorders take
+        // row locks in the same order.
+        var outcomeRows = JSONRowsWriter([.integer, .integer, .integer, .integer])
+        for outcome in run.outcomes.sorted(by: { Int64(bitPattern: $0.test) < Int64(bitPattern: $1.test) }) {
+            outcomeRows.row {
+                $0.integer(Int64(bitPattern: outcome.test))
+                $0.integer(Int64(outcome.status.rawValue))
+                $0.integer(Int64(outcome.failedAttempts))
+                $0.integer(outcome.message.map { Int64(bitPattern: TestIdentity.hash($0)) })
+            }
+        }
+        let (tests, texts, outcomes) = (nameRows.finish(), messageRows.finish(), outcomeRows.finish())
+        let key = StoredText.clean(run.key)
+        let (commit, branch) = (StoredText.clean(run.commit), StoredText.clean(run.branch))
         try await transaction { db in
-            try await Self.insert(into: "bt_tests", columns: ["hash", "name", "suite", "file"], key: ["hash"], update: [], rows: nameRows, on: db)
-            try await Self.insert(into: "bt_messages", columns: ["hash", "text"], key: ["hash"], update: [], rows: messageRows, on: db)
-            let existing = try await db.select().column("id").from("bt_runs").where("run_key", .equal, run.key).first(decodingColumn: "id", as: Int64.self)
+            try await Self.insert(into: "bt_tests", columns: ["hash", "name", "suite", "file"], key: ["hash"], update: [], rows: tests, on: db)
+            try await Self.insert(into: "bt_messages", columns: ["hash", "text"], key: ["hash"], update: [], rows: texts, on: db)
+            let existing = try await db.select().column("id").from("bt_runs").where("run_key", .equal, key).first(decodingColumn: "id", as: Int64.self)
             let runID: Int64
             if let existing {
                 try await db.delete(from: "bt_outcomes").where("run", .equal, existing).run()
                 try await db.delete(from: "bt_run_findings").where("run", .equal, existing).run()
                 try await db.update("bt_runs")
-                    .set("commit_sha", to: run.commit).set("branch", to: run.branch).set("started_at", to: run.startedAt)
+                    .set("commit_sha", to: commit).set("branch", to: branch).set("started_at", to: run.startedAt)
                     .set("recorded_at", to: now).set("verdict", to: run.verdict?.rawValue)
                     .where("id", .equal, existing).run()
                 runID = existing
@@ -114,41 +142,38 @@ public final class HistoryStore: Sendable {
                 // An upsert: a recorder that inserted the same id meanwhile (PostgreSQL) is updated, not doubled.
                 let inserted = try await db.insert(into: "bt_runs")
                     .columns("run_key", "commit_sha", "branch", "started_at", "recorded_at", "verdict")
-                    .values(SQLBind(run.key), SQLBind(run.commit), SQLBind(run.branch), SQLBind(run.startedAt), SQLBind(now), SQLBind(run.verdict?.rawValue))
+                    .values(SQLBind(key), SQLBind(commit), SQLBind(branch), SQLBind(run.startedAt), SQLBind(now), SQLBind(run.verdict?.rawValue))
                     .onConflict(with: ["run_key"]) { $0.set(excludedValueOf: "commit_sha").set(excludedValueOf: "branch").set(excludedValueOf: "started_at").set(excludedValueOf: "recorded_at").set(excludedValueOf: "verdict") }
                     .returning("id").first(decodingColumn: "id", as: Int64.self)
                 guard let inserted else { throw HistoryError(location: "", problem: "the run row was not returned", advice: "report this") }
                 runID = inserted
             }
-            let run64 = SQLBind(runID)
             try await Self.insert(
-                into: "bt_outcomes", columns: ["test", "run", "status", "failed_attempts", "message"], key: ["test", "run"],
-                update: ["status", "failed_attempts", "message"],
-                rows: run.outcomes.map { outcome in
-                    [SQLBind(Int64(bitPattern: outcome.test)), run64, SQLBind(outcome.status.rawValue), SQLBind(outcome.failedAttempts),
-                     outcome.message.map { SQLBind(Int64(bitPattern: TestIdentity.hash($0))) } ?? SQLBind(Int64?.none)]
-                }, on: db)
-            try await Self.insert(
-                into: "bt_run_findings", columns: ["run", "category", "count"], key: ["run", "category"], update: ["count"],
-                rows: run.findingCounts.sorted { $0.key < $1.key }.map { [run64, SQLBind($0.key.rawValue), SQLBind($0.value)] }, on: db)
+                into: "bt_outcomes", columns: ["run", "test", "status", "failed_attempts", "message"], key: ["run", "test"],
+                update: ["status", "failed_attempts", "message"], rows: outcomes.map { $0.leading(SQLBind(runID)) }, on: db)
+            if !run.findingCounts.isEmpty {
+                try await db.insert(into: "bt_run_findings").columns("run", "category", "count")
+                    .rows(run.findingCounts.sorted { $0.key < $1.key }.map { [SQLBind(runID), SQLBind($0.key.rawValue), SQLBind($0.value)] })
+                    .onConflict(with: ["run", "category"]) { $0.set(excludedValueOf: "count") }
+                    .run()
+            }
         }
     }
 
-    /// Multi-row inserts in chunks; on a key conflict, `update` columns take the new values (none: the row is kept).
+    /// `INSERT … SELECT` of each text of rows; on a key conflict, `update` columns take the new values (none: the
+    /// row is kept).
     static func insert(
-        into table: String, columns: [String], key: [String], update: [String], rows: [[any SQLExpression]], on db: any SQLDatabase
+        into table: String, columns: [String], key: [String], update: [String], rows: [JSONRows], on db: any SQLDatabase
     ) async throws {
-        var start = 0
-        while start < rows.count {
-            let end = min(start + rowsPerInsert, rows.count)
-            let builder = db.insert(into: table).columns(columns).rows(rows[start..<end])
+        for chunk in rows {
+            let builder = db.insert(into: table).columns(columns)
+            builder.insert.valueQuery = chunk
             if update.isEmpty {
                 builder.ignoringConflicts(with: key)
             } else {
                 builder.onConflict(with: key) { conflict in update.reduce(conflict) { $0.set(excludedValueOf: $1) } }
             }
             try await builder.run()
-            start = end
         }
     }
 
@@ -168,30 +193,36 @@ public final class HistoryStore: Sendable {
         }
     }
 
-    /// Tests that failed (in the end or in an attempt) in any of the runs since `since`.
-    public func testsThatFailed(branch: String? = nil, since: Int64? = nil) async throws -> [UInt64] {
-        let query = database.select().distinct().column(SQLColumn("test", table: "bt_outcomes")).from("bt_outcomes")
-            .join("bt_runs", on: SQLColumn("id", table: "bt_runs"), .equal, SQLColumn("run", table: "bt_outcomes"))
-            .where(SQLColumn("status", table: "bt_outcomes"), .in, SQLBind.group([OutcomeStatus.failed, .errored, .flakyInRun].map(\.rawValue)))
-        if let branch { query.where(SQLColumn("branch", table: "bt_runs"), .equal, SQLBind(branch)) }
-        if let since { query.where(SQLColumn("started_at", table: "bt_runs"), .greaterThanOrEqual, SQLBind(since)) }
-        return try await query.all().map { UInt64(bitPattern: try $0.decode(column: "test", as: Int64.self)) }
+    /// Tests that failed (in the end or in an attempt) in any of `runs`, from the partial index of failures.
+    public func testsThatFailed(in runs: [RunInfo]) async throws -> [UInt64] {
+        let wanted = Set(runs.map(\.rowID))
+        var tests: Set<UInt64> = []
+        for row in try await database.select().columns("run", "test").from("bt_outcomes").where(Schema.failing).all() {
+            guard wanted.contains(try row.decode(column: "run", as: Int64.self)) else { continue }
+            tests.insert(UInt64(bitPattern: try row.decode(column: "test", as: Int64.self)))
+        }
+        return Array(tests)
     }
 
     /// The outcomes of `tests` in `runs` (the runs' order gives each observation's run index), per test, in run order.
+    /// Both lists go to the primary key, so the database looks up each (run, test) pair instead of reading every
+    /// outcome of the runs.
     public func observations(of tests: [UInt64], in runs: [RunInfo]) async throws -> [UInt64: [Observation]] {
         var runIndex: [Int64: Int] = [:]
         for (index, run) in runs.enumerated() { runIndex[run.rowID] = index }
         var result: [UInt64: [Observation]] = [:]
-        for chunk in tests.chunked(Self.valuesPerList) {
-            let rows = try await database.select().columns("test", "run", "status", "message").from("bt_outcomes")
-                .where("test", .in, chunk.map { Int64(bitPattern: $0) }).all()
-            for row in rows {
-                guard let run = runIndex[try row.decode(column: "run", as: Int64.self)],
-                    let status = OutcomeStatus(rawValue: try row.decode(column: "status", as: Int.self))
-                else { continue }
-                let message = try row.decode(column: "message", as: Int64?.self).map { UInt64(bitPattern: $0) }
-                result[UInt64(bitPattern: try row.decode(column: "test", as: Int64.self)), default: []].append(Observation(run: run, status: status, message: message))
+        for runChunk in runs.map(\.rowID).chunked(Self.runsPerList) {
+            for testChunk in tests.chunked(Self.valuesPerList) {
+                let rows = try await database.select().columns("run", "test", "status", "message").from("bt_outcomes")
+                    .where("run", .in, Array(runChunk)).where("test", .in, testChunk.map { Int64(bitPattern: $0) }).all()
+                for row in rows {
+                    guard let run = runIndex[try row.decode(column: "run", as: Int64.self)],
+                        let status = OutcomeStatus(rawValue: try row.decode(column: "status", as: Int.self))
+                    else { continue }
+                    let message = try row.decode(column: "message", as: Int64?.self).map { UInt64(bitPattern: $0) }
+                    result[UInt64(bitPattern: try row.decode(column: "test", as: Int64.self)), default: []]
+                        .append(Observation(run: run, status: status, message: message))
+                }
             }
         }
         for key in result.keys { result[key]!.sort { $0.run < $1.run } }
