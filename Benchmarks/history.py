@@ -8,6 +8,11 @@ exits with an unexpected code or its output is wrong.
 
     Benchmarks/history.py --bin .build/release/buildtriage            # full: ~5 min the first time on 2 cores
     Benchmarks/history.py --bin .build/debug/buildtriage --smoke      # seconds: 40 runs x 300 tests, no 500k run
+    Benchmarks/history.py --postgres URL --pg-runs 2000               # also PostgreSQL: 2,000 runs x 5,000 tests
+
+With --postgres, URL names a database of its own (it is filled the first time: a SQLite store of --pg-runs runs
+is built, then copied there with `buildtriage history copy`), e.g. one made on the test server with
+`Scripts/postgres-test-server.sh sql 'CREATE DATABASE bench'` and the server's URL with /bench for its path.
 """
 import argparse
 import json
@@ -91,12 +96,21 @@ def main():
     parser.add_argument("--smoke", action="store_true")
     parser.add_argument("--runs", type=int, default=1000)
     parser.add_argument("--tests", type=int, default=5000)
+    parser.add_argument("--postgres", help="a PostgreSQL URL (a database of its own) to measure too")
+    parser.add_argument("--pg-runs", type=int, default=2000)
+    parser.add_argument("--only-postgres", action="store_true", help="skip the SQLite measurements")
     args = parser.parse_args()
     binary = os.path.abspath(args.bin)
     data = os.path.abspath(args.data)
     os.makedirs(data, exist_ok=True)
     runs, test_count, repeat = (40, 300, 1) if args.smoke else (args.runs, args.tests, 3)
     rows = []
+
+    if args.postgres:
+        rows += postgres_rows(binary, data, args.postgres, args.pg_runs, test_count, repeat)
+    if args.only_postgres:
+        print_rows(rows)
+        return
 
     if not args.smoke:
         # 1. record vs analyze of a 500,000-case run (the 100 MB report of generate.py: 543,380 testcases).
@@ -117,15 +131,7 @@ def main():
         rows.append((f"record of a {outcomes:,}-case run − analyze of it", f"{record - analyze:+.2f} s ({record:.2f} s vs {analyze:.2f} s)", "≤ +1 s", record - analyze <= 1))
 
     # 2. flaky over runs x tests.
-    store = os.path.join(data, f"history-{runs}x{test_count}.sqlite")
-    if not os.path.exists(store):
-        started = time.perf_counter()
-        build_history(binary, store + ".tmp", data, runs, test_count)
-        for suffix in ("-wal", "-shm"):
-            if os.path.exists(store + ".tmp" + suffix):
-                os.remove(store + ".tmp" + suffix)
-        os.rename(store + ".tmp", store)
-        print(f"built {runs} runs x {test_count} tests in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    store = sqlite_store(binary, data, runs, test_count)
     _, stats = run([binary, "history", "stats", "--format", "json", "--history", store])
     stats = json.loads(stats)
     if stats["runs"] != runs:
@@ -151,10 +157,61 @@ def main():
     with_history = best([binary, "analyze", current, "--format", "json", "--output", "/dev/null", "--history", store], repeat * 2, expect=(1, 2))
     rows.append((f"analyze --history of a {test_count:,}-test run − without", f"{with_history - without:+.3f} s ({with_history:.3f} s vs {without:.3f} s)", "≤ +0.3 s", with_history - without <= 0.3))
 
+    print_rows(rows)
+
+
+def print_rows(rows):
     print("| measurement | result | target | |")
     print("|---|---:|---|---|")
     for name, result, target, ok in rows:
         print(f"| {name} | {result} | {target} | {'' if ok is None else ('ok' if ok else 'MISS')} |")
+
+
+def sqlite_store(binary, data, runs, test_count):
+    """The SQLite store of runs x test_count, built through `record` the first time."""
+    store = os.path.join(data, f"history-{runs}x{test_count}.sqlite")
+    if not os.path.exists(store):
+        started = time.perf_counter()
+        build_history(binary, store + ".tmp", data, runs, test_count)
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(store + ".tmp" + suffix):
+                os.remove(store + ".tmp" + suffix)
+        os.rename(store + ".tmp", store)
+        print(f"built {runs} runs x {test_count} tests in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return store
+
+
+def postgres_rows(binary, data, url, runs, test_count, repeat):
+    """flaky over runs x test_count on PostgreSQL, and record of a test_count run there."""
+    rows = []
+    _, stats = run([binary, "history", "stats", "--format", "json", "--history", url], expect=(0,))
+    stats = json.loads(stats) if stats.strip() else {"runs": 0}
+    if stats["runs"] == 0:
+        source = sqlite_store(binary, data, runs, test_count)
+        started = time.perf_counter()
+        run([binary, "history", "copy", "--from", source, "--to", url])
+        print(f"copied {runs} runs to PostgreSQL in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        _, stats = run([binary, "history", "stats", "--format", "json", "--history", url])
+        stats = json.loads(stats)
+    if stats["runs"] < runs:
+        sys.exit(f"history bench: {stats['runs']} runs in the PostgreSQL store, expected {runs}")
+    flaky_time = best([binary, "flaky", "--format", "json", "--history", url], repeat)
+    _, report = run([binary, "flaky", "--format", "json", "--history", url])
+    report = json.loads(report)
+    if not report["tests"]:
+        sys.exit("history bench: flaky found no flaky test on PostgreSQL")
+    rows.append((f"PostgreSQL: flaky over {stats['runs']:,} runs × {test_count:,} tests ({stats['outcomes']:,} outcomes; {len(report['tests'])} flaky)",
+                 f"{flaky_time:.2f} s", "≤ 2 s", flaky_time <= 2))
+    tests = [(f"com.bench.pkg{i % 40}.Class{i // 40}", f"test{i}") for i in range(test_count)]
+    current = os.path.join(data, "pg-record.xml")
+    junit(current, tests, ["f" if i % 500 == 0 else "p" for i in range(test_count)])
+    times = []
+    for attempt in range(repeat * 2):
+        times.append(run([binary, "record", current, "--run-id", f"bench-record-{time.time_ns()}", "--commit", "bench", "--history", url])[0])
+    analyze = best([binary, "analyze", current, "--format", "json", "--output", "/dev/null"], repeat * 2, expect=(1,))
+    rows.append((f"PostgreSQL: record of a {test_count:,}-test run (analyze alone: {analyze:.3f} s)", f"{min(times):.3f} s", "≤ 0.3 s", min(times) <= 0.3))
+    rows.append((f"PostgreSQL: store size ÷ outcomes", f"{stats['bytes'] / stats['outcomes']:.1f} bytes", "", None))
+    return rows
 
 
 if __name__ == "__main__":

@@ -4,6 +4,9 @@
 #   Scripts/postgres-test-server.sh start   # prints `export BUILDTRIAGE_TEST_POSTGRES_URL='postgres://…'`
 #   Scripts/postgres-test-server.sh url     # prints the URL of the running server
 #   Scripts/postgres-test-server.sh stop    # stops the server and removes its directory
+#   Scripts/postgres-test-server.sh halt    # stops the server at once (-m immediate), keeping its directory
+#   Scripts/postgres-test-server.sh resume  # starts a halted server again
+#   Scripts/postgres-test-server.sh sql Q   # runs one statement as the role, prints the rows unaligned
 #
 # `eval "$(Scripts/postgres-test-server.sh start)"` starts it and sets the variable the test suite reads.
 #
@@ -194,9 +197,38 @@ url() {
     cat "$dir/url"
 }
 
+# A crash, as far as the sessions can tell: every connection is cut and uncommitted work is lost (the tests use it
+# to stop the server in the middle of a record). The directory stays, for `resume`.
+halt() {
+    local dir
+    dir="$(recorded_dir)" || die "no server recorded in $state"
+    as_owner "$dir/bin/pg_ctl" -D "$dir/data" -m immediate -w -t 60 stop >/dev/null 2>&1 || die "pg_ctl stop failed"
+    say "halted $dir"
+}
+
+resume() {
+    local dir
+    dir="$(recorded_dir)" || die "no server recorded in $state"
+    is_running "$dir" && return
+    as_owner "$dir/bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null 2>&1 ||
+        { tail -n 20 "$dir/server.log" >&2 || true; die "the server did not start again"; }
+    say "resumed $dir"
+}
+
+sql() {
+    local dir psql
+    dir="$(recorded_dir)" && is_running "$dir" || die "not running: Scripts/postgres-test-server.sh start"
+    psql="$(dirname "$(readlink -f "$dir/bin/pg_ctl")")/psql"
+    [ -x "$psql" ] || psql="$(command -v psql)"
+    "$psql" -X -q -t -A -v ON_ERROR_STOP=1 -d "$(cat "$dir/url")" -c "$1"
+}
+
 case "${1:-}" in
     start) start ;;
     stop) stop ;;
     url) url ;;
-    *) echo "usage: $0 start|stop|url" >&2; exit 64 ;;
+    halt) halt ;;
+    resume) resume ;;
+    sql) [ $# -eq 2 ] || die "usage: $0 sql STATEMENT"; sql "$2" ;;
+    *) echo "usage: $0 start|stop|url|halt|resume|sql STATEMENT" >&2; exit 64 ;;
 esac

@@ -90,7 +90,50 @@ struct Quarantine: ParsableCommand {
 
 /// `buildtriage history prune|stats`.
 struct History: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Maintain the history.", subcommands: [Prune.self, Stats.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Maintain the history.", subcommands: [Prune.self, Stats.self, Migrate.self, Copy.self])
+
+    struct Migrate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create the history's schema, or upgrade it to this version's (every writing command does it too).")
+
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            let location = try store.location
+            let version = try store.with(.write) { store in try await store!.schemaVersion() }
+            print("history \(location): schema version \(version)")
+        }
+    }
+
+    struct Copy: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Copy every run of one history into another (a SQLite file to a team's PostgreSQL, and back).",
+            discussion: "A run already in the target under the same run id is replaced, so copying again changes nothing.")
+
+        @Option(name: .long, help: ArgumentHelp("The history to read: a SQLite file or a postgres:// URL.", valueName: "location"))
+        var from: String
+
+        @Option(name: .long, help: ArgumentHelp("The history to write: a SQLite file or a postgres:// URL.", valueName: "location"))
+        var to: String
+
+        func run() throws {
+            let environment = ProcessInfo.processInfo.environment
+            let source = try StoreOptions.exitingOnFailure { try HistoryLocation.resolve(option: from, environment: environment, orDefault: false)! }
+            let target = try StoreOptions.exitingOnFailure { try HistoryLocation.resolve(option: to, environment: environment, orDefault: false)! }
+            let copied = try StoreOptions.run {
+                try await StoreOptions.using(source, .read) { reader -> Int in
+                    guard let reader else {
+                        throw HistoryError(location: source.description, problem: "holds no history", advice: "name the store to copy from with --from")
+                    }
+                    return try await StoreOptions.using(target, .write) { writer in
+                        try await writer!.copy(from: reader) { HistoryStore.describe($0, location: source, timeout: StoreOptions.timeout) }
+                    }
+                }
+            }
+            print("copied \(copied) run\(copied == 1 ? "" : "s") from \(source) to \(target)")
+        }
+    }
 
     struct Prune: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete the runs older than a duration, their outcomes, and the names nothing uses any more.")

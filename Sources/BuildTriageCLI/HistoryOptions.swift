@@ -35,7 +35,7 @@ struct AnalysisHistoryOptions: ParsableArguments {
                     return refiner
                 } catch {
                     await store.close()
-                    throw HistoryStore.describe(error, path: location.description, timeout: timeout)
+                    throw HistoryStore.describe(error, location: location, timeout: timeout)
                 }
             }
             if let refiner { configuration.refiners.append(refiner) }
@@ -62,20 +62,35 @@ struct StoreOptions: ParsableArguments {
     /// Opens the store and runs `body` on it; a store that cannot be used exits 6 with one line. For reading, a
     /// missing store is an empty history (`body` gets nil).
     func with<T: Sendable>(_ access: HistoryAccess, _ body: @escaping @Sendable (HistoryStore?) async throws -> T) throws -> T {
-        let timeout = HistoryStore.busyTimeout(environment: ProcessInfo.processInfo.environment)
+        let location = try StoreOptions.exitingOnFailure { try self.location }
+        return try StoreOptions.run { try await StoreOptions.using(location, access, body) }
+    }
+
+    /// Opens `location`, runs `body` on it and closes it; an error is described as the store's, in one line.
+    static func using<T: Sendable>(
+        _ location: HistoryLocation, _ access: HistoryAccess, _ body: @Sendable (HistoryStore?) async throws -> T
+    ) async throws -> T {
+        let store = try await HistoryStore.open(location, access: access, timeout: timeout)
         do {
-            let location = try location
-            return try runBlocking {
-                let store = try await HistoryStore.open(location, access: access, timeout: timeout)
-                do {
-                    let result = try await body(store)
-                    await store?.close()
-                    return result
-                } catch {
-                    await store?.close()
-                    throw HistoryStore.describe(error, path: location.description, timeout: timeout)
-                }
-            }
+            let result = try await body(store)
+            await store?.close()
+            return result
+        } catch {
+            await store?.close()
+            throw HistoryStore.describe(error, location: location, timeout: timeout)
+        }
+    }
+
+    static var timeout: Double { HistoryStore.busyTimeout(environment: ProcessInfo.processInfo.environment) }
+
+    /// Runs history work from a command: a `HistoryError` is printed as one line and exits 6.
+    static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+        try exitingOnFailure { try runBlocking(body) }
+    }
+
+    static func exitingOnFailure<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
         } catch let error as HistoryError {
             FileHandle.standardError.write(Data("buildtriage: \(error)\n".utf8))
             throw ExitCode(TriageExitCode.historyUnusable.rawValue)

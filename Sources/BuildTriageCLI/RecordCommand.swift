@@ -39,6 +39,11 @@ struct Record: ParsableCommand {
         let input = Triage.read(paths: paths)
         let report = Triage.report(for: input)
         Output.echoDiagnostics(of: report)
+        // Nothing read: an empty run would say every test vanished, and would replace a good run of the same id.
+        if input.documents.isEmpty, report.hasUnreadableInput {
+            FileHandle.standardError.write(Data("buildtriage: nothing recorded: no input could be read\n".utf8))
+            throw ExitCode(TriageExitCode.unreadableInput.rawValue)
+        }
         let defaults = RunDefaults(input: input)
         let environment = ProcessInfo.processInfo.environment
         guard let key = runID ?? defaults.runID else {

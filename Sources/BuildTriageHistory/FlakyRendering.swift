@@ -1,6 +1,7 @@
 import BuildTriageCore
 import BuildTriageReporters
 import Foundation
+import SQLKit
 
 extension HistoryJudgement {
     /// No history yet.
@@ -14,6 +15,15 @@ extension HistoryStore {
         if database.dialect.name == "sqlite" {
             let sizes = [location, location + "-wal"].compactMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int64 }
             stats.bytes = sizes.reduce(0, +)
+        } else {
+            // The tables with their indexes and TOAST, as the server counts them.
+            var bytes: Int64 = 0
+            for table in Schema.tables {
+                bytes += try await database.select()
+                    .column(SQLFunction("pg_total_relation_size", args: SQLLiteral.string(table)), as: "n")
+                    .first(decodingColumn: "n", as: Int64.self) ?? 0
+            }
+            stats.bytes = bytes
         }
         return stats
     }

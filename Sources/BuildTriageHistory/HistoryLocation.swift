@@ -13,10 +13,14 @@ public enum HistoryLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// Reads a location as the user wrote it: a URL with a postgres scheme, or else a file path.
     public static func parse(_ text: String) throws(HistoryError) -> HistoryLocation {
-        let lower = text.lowercased()
-        if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") {
-            // The one place that knows PostgreSQL is not wired in yet (issue 15 brings it).
-            throw HistoryError(location: Self.redacted(text), problem: "PostgreSQL support is not built yet", advice: "use a SQLite file path")
+        if PostgresURL.isPostgresURL(text) {
+            // Checked now, so that a mistyped URL is a clear error before any input is read.
+            do {
+                _ = try PostgresURL(text)
+            } catch {
+                throw HistoryError(error)
+            }
+            return .postgres(url: text)
         }
         guard !text.isEmpty else { throw HistoryError(location: "''", problem: "is empty", advice: "name a file or a postgres:// URL") }
         return .sqlite(path: text)
@@ -55,5 +59,12 @@ public struct HistoryError: Error, Sendable, Hashable, CustomStringConvertible {
         self.advice = advice
     }
 
-    public var description: String { "history \(location): \(problem); \(advice)" }
+    /// A PostgreSQL error, whose message already names the server (redacted) and says what to do.
+    public init(_ error: PostgresHistoryError) {
+        self.init(location: error.location, problem: error.message, advice: "")
+    }
+
+    public var description: String {
+        advice.isEmpty ? "history: \(problem)" : "history \(location): \(problem); \(advice)"
+    }
 }

@@ -23,8 +23,47 @@ extension HistoryStore {
         switch location {
         case .sqlite(let path):
             return try await openSQLite(path: path, access: access, timeout: timeout)
-        case .postgres:
-            throw HistoryError(location: location.description, problem: "PostgreSQL support is not built yet", advice: "use a SQLite file path")
+        case .postgres(let url):
+            return try await openPostgres(url: url, access: access)
+        }
+    }
+
+    /// Opens a session on a PostgreSQL server (one connection for the whole command), and creates or upgrades the
+    /// schema under the migrations' advisory lock. For reading, a database without the schema is an empty history
+    /// (nil), and nothing is created. The connect timeout is the URL's `connect_timeout` (else `PGCONNECT_TIMEOUT`,
+    /// else 5 s).
+    static func openPostgres(
+        url text: String, access: HistoryAccess, environment: [String: String] = ProcessInfo.processInfo.environment,
+        migrateTo target: Int = Schema.latest
+    ) async throws(HistoryError) -> HistoryStore? {
+        let session: PostgresSession
+        do {
+            session = try await PostgresSession.open(try PostgresURL(text, environment: environment), environment: environment)
+        } catch {
+            throw HistoryError(error)
+        }
+        let store = HistoryStore(
+            database: session.sql, location: session.url.redacted, close: { await session.close() },
+            connectionLost: { session.isClosed || session.describe($0).kind == .connectionLost })
+        do {
+            let version = try await store.schemaVersionIfPresent()
+            if version > Schema.latest {
+                throw HistoryError(
+                    location: store.location, problem: "was written by a newer buildtriage (schema \(version); this one knows \(Schema.latest))",
+                    advice: "upgrade buildtriage")
+            }
+            if version == 0, access == .read {
+                await store.close()
+                return nil
+            }
+            if version < target { try await store.migrate(to: target) }
+            return store
+        } catch let error as HistoryError {
+            await store.close()
+            throw error
+        } catch {
+            await store.close()
+            throw HistoryError(session.describe(error))
         }
     }
 
@@ -97,13 +136,33 @@ extension HistoryStore {
 
     /// The schema version without creating anything (0 when the store has no schema table).
     func schemaVersionIfPresent() async throws -> Int {
-        let tables = try await database.select().column("name").from("sqlite_master")
-            .where("type", .equal, "table").where("name", .equal, "bt_schema").all()
+        let tables: [any SQLRow]
+        if database.dialect.name == "sqlite" {
+            tables = try await database.select().column("name").from("sqlite_master")
+                .where("type", .equal, "table").where("name", .equal, "bt_schema").all()
+        } else {
+            tables = try await database.select().column("table_name").from(SQLQualifiedTable("tables", space: "information_schema"))
+                .where("table_name", .equal, "bt_schema").where("table_schema", .equal, SQLFunction("current_schema")).all()
+        }
         return tables.isEmpty ? 0 : try await schemaVersion()
     }
 
+    /// One line for an error the store at `location` threw, for the CLI to print.
+    public static func describe(_ error: any Error, location: HistoryLocation, timeout: Double) -> HistoryError {
+        if let error = error as? HistoryError { return error }
+        switch location {
+        case .sqlite(let path):
+            return describe(error, path: path, timeout: timeout)
+        case .postgres(let text):
+            guard let url = try? PostgresURL(text) else {
+                return HistoryError(location: location.description, problem: "cannot be used", advice: "check the URL")
+            }
+            return HistoryError(PostgresHistoryError(error, url: url))
+        }
+    }
+
     /// One line for an error of the SQLite store.
-    public static func describe(_ error: any Error, path: String, timeout: Double) -> HistoryError {
+    static func describe(_ error: any Error, path: String, timeout: Double) -> HistoryError {
         if let error = error as? HistoryError { return error }
         let moveAside = "move it aside or name another store with --history; it was left as it is"
         guard let sqlite = error as? SQLiteError else {

@@ -13,10 +13,20 @@ func buildtriage(_ arguments: [String], in directory: String, environment extra:
     return process.wait()
 }
 
-struct Launched {
+/// The same from an async test: the wait happens off the concurrency pool.
+func buildtriage(_ arguments: [String], in directory: String, environment extra: [String: String] = [:]) async throws -> CLIResult {
+    try await offThePool { try buildtriage(arguments, in: directory, environment: extra) }
+}
+
+struct Launched: @unchecked Sendable {
     let process: Process
     let out: URL
     let err: URL
+
+    /// From an async test: the wait happens off the concurrency pool.
+    func wait() async -> CLIResult {
+        (try? await offThePool { self.wait() as CLIResult }) ?? CLIResult(status: -1, stdout: "", stderr: "")
+    }
 
     func wait() -> CLIResult {
         process.waitUntilExit()

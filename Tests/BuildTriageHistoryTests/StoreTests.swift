@@ -61,6 +61,34 @@ struct StoreTests {
         #expect(stored.filter { $0.id == changed.key }.map(\.commit) == ["feedface"])
     }
 
+    @Test("hostile test ids (quotes, semicolons, %, NUL, 10 kB) are bound parameters, stored and read back", arguments: TestStore.available)
+    func hostileNames(store kind: TestStore) async throws {
+        let (store, cleanUp) = try await kind.make()
+        defer { Task { await cleanUp() } }
+        let names = [
+            "it's.a'test", "x'); DROP TABLE bt_runs; --", "semi;colon;", "100% of %s %d %%", #"back\slash "quoted""#,
+            "nul\u{0}inside", "$1 $$ ? :name @p", "line\nbreak", "é ü 漢字 🙂", String(repeating: "long'name;", count: 1_024),
+        ]
+        // Each fails on one commit and passes on it again: every one is flaky, with its message.
+        for (number, status) in [OutcomeStatus.failed, .passed].enumerated() {
+            try await store.record(RunRecord(
+                key: "run'; DELETE FROM bt_outcomes; --\u{0}\(number)", commit: "c'1;%", branch: "b\u{0}r", startedAt: Int64(1_796_000_000 + number),
+                outcomes: names.map { name in
+                    RecordedOutcome(
+                        test: TestIdentity.hash(name), name: name, suite: name, status: status, failedAttempts: status == .failed ? 1 : 0,
+                        message: status == .failed ? "boom: \(name)" : nil)
+                }))
+        }
+        let (report, _) = try await store.flakyReport(HistoryWindow())
+        let stored = names.map { $0.replacingOccurrences(of: "\u{0}", with: "\u{2400}") }
+        #expect(Set(report.tests.map(\.id)) == Set(stored))
+        #expect(Set(report.tests.compactMap(\.lastFailureMessage)) == Set(stored.map { "boom: \($0)" }))
+        #expect(report.tests.first { $0.id.hasPrefix("long") }?.id.utf8.count == 10_240)
+        let stats = try await store.stats()
+        #expect(stats.runs == 2 && stats.outcomes == 2 * names.count)
+        #expect(try await store.runs().map(\.id) == ["run'; DELETE FROM bt_outcomes; --\u{2400}0", "run'; DELETE FROM bt_outcomes; --\u{2400}1"])
+    }
+
     @Test("a store written by schema 1 is upgraded, its runs kept")
     func upgradeFromSchema1() async throws {
         let scratch = try ScratchDirectory("history-v1")

@@ -136,3 +136,64 @@ public func gzipped(_ data: Data) throws -> Data {
     process.waitUntilExit()
     return compressed
 }
+
+/// Runs blocking work (waiting for a child process, sleeping) on a thread of its own, so that an async test never
+/// holds one of the few threads of Swift's concurrency pool while it waits: the other tests' tasks (and any
+/// transaction they hold open on a shared server) keep running.
+public func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
+
+/// Runs `executable` with `arguments` and waits for it, without Foundation's `Process`: `posix_spawn` with an empty
+/// signal mask and default signal handling (so that a server it starts hears its stop signals), standard output
+/// read through a pipe, standard error discarded, and `waitpid`. Returns the exit status and standard output.
+public func spawnAndWait(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
+    struct SpawnError: Error, CustomStringConvertible {
+        var description: String
+    }
+    var fds: [Int32] = [0, 0]
+    guard pipe(&fds) == 0 else { throw SpawnError(description: "pipe failed") }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+    posix_spawn_file_actions_addclose(&actions, fds[0])
+    posix_spawn_file_actions_addclose(&actions, fds[1])
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    var all = sigset_t()
+    sigfillset(&all)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    posix_spawnattr_setsigdefault(&attributes, &all)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer {
+        argv.forEach { free($0) }
+        envp.forEach { free($0) }
+    }
+    var pid = pid_t()
+    let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+    close(fds[1])
+    guard spawned == 0 else {
+        close(fds[0])
+        throw SpawnError(description: "\(executable): \(String(cString: strerror(spawned)))")
+    }
+    var output: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4_096)
+    while true {
+        let count = read(fds[0], &buffer, buffer.count)
+        if count > 0 { output += buffer[0..<count] } else if count == 0 || errno != EINTR { break }
+    }
+    close(fds[0])
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    let exited = status & 0x7f == 0
+    return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), String(decoding: output, as: UTF8.self))
+}

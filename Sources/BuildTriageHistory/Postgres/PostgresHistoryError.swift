@@ -90,7 +90,9 @@ public struct PostgresHistoryError: Error, Sendable, CustomStringConvertible {
                 self.init(.tls, location: name, "\(server) does not offer TLS, which sslmode=\(url.sslMode.rawValue) requires: turn ssl on at the server, or use sslmode=prefer or disable")
                 return
             case .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
-                if let underlying = psql.underlying, Self.isTLS(underlying) { break }
+                // A TLS failure shows as a closed connection too; a TLS connection merely cut (the server stopped,
+                // without TLS's close_notify) is a lost connection like any other.
+                if let underlying = psql.underlying, Self.isTLS(underlying), !Self.isUncleanShutdown(underlying) { break }
                 self.init(.connectionLost, location: name, "the connection to \(server) was lost (\(psql.code)): is the server still running? Try again when it is")
                 return
             default:
@@ -137,6 +139,10 @@ public struct PostgresHistoryError: Error, Sendable, CustomStringConvertible {
             self.init(.tls, location: name, "\(server): the server's certificate does not name the host \"\(url.host)\" (sslmode=verify-full). Connect by the name in the certificate, or use sslmode=verify-ca")
             return
         }
+        if Self.isUncleanShutdown(error) {
+            self.init(.connectionLost, location: name, "the connection to \(server) was lost: is the server still running? Try again when it is")
+            return
+        }
         if Self.isTLS(error) {
             let rootNote = url.sslRootCert.map { " against sslrootcert=\($0)" } ?? ""
             self.init(.tls, location: name, "\(server): TLS failed\(rootNote) (\(error)). Check sslrootcert= and that the server's certificate is signed by that CA")
@@ -147,6 +153,11 @@ public struct PostgresHistoryError: Error, Sendable, CustomStringConvertible {
             return
         }
         self.init(.unreachable, location: name, "\(server) cannot be used: \(String(describing: error))")
+    }
+
+    static func isUncleanShutdown(_ error: any Error) -> Bool {
+        if let error = error as? NIOSSLError, case .uncleanShutdown = error { return true }
+        return false
     }
 
     static func isTLS(_ error: any Error) -> Bool {

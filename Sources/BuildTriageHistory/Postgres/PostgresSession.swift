@@ -10,7 +10,7 @@ public import SQLKit
 /// One open connection to a PostgreSQL server, as an SQLKit database.
 ///
 /// One connection, not a pool: every statement of a session runs in the same server session, so `BEGIN`…`COMMIT`
-/// and session-level advisory locks (``withAdvisoryLock(key:_:)``) mean what they say. Statements sent at once
+/// and transaction-level advisory locks mean what they say. Statements sent at once
 /// run one after the other. Open several sessions for parallel work.
 ///
 /// Close every session (``close()``), or use ``withSession(_:environment:_:)``. The connection runs on SwiftNIO's
@@ -102,41 +102,10 @@ public final class PostgresSession: Sendable {
         PostgresHistoryError(error, url: url, password: password)
     }
 
-    // MARK: Advisory lock
-
-    /// The advisory lock key of the history's migrations (the ASCII of "BTHistMg").
+    /// The advisory lock key of the history's migrations (the ASCII of "BTHistMg"): the migrating transaction holds
+    /// it (`pg_advisory_xact_lock`), so two runners that start together on an empty database do not both make the
+    /// schema.
     public static let migrationLockKey: Int64 = 0x4254_4869_7374_4D67
-
-    /// Runs `body` holding PostgreSQL's session-level advisory lock `key` (`pg_advisory_lock`): another session that
-    /// asks for the same key waits until this one has finished `body`. For migrations, so that two runners that
-    /// start together on an empty database do not both create the schema. The lock is released when `body`
-    /// returns or throws, and by the server if the connection drops.
-    ///
-    /// - Throws: what `body` throws, or ``PostgresHistoryError`` when taking the lock fails.
-    public func withAdvisoryLock<R>(key: Int64 = migrationLockKey, _ body: () async throws -> R) async throws -> R {
-        do {
-            try await sql.raw("SELECT pg_advisory_lock(\(bind: key))").run()
-        } catch {
-            throw describe(error)
-        }
-        let result: R
-        do {
-            result = try await body()
-        } catch {
-            try? await unlock(key)
-            throw error
-        }
-        do {
-            try await unlock(key)
-        } catch {
-            throw describe(error)
-        }
-        return result
-    }
-
-    private func unlock(_ key: Int64) async throws {
-        try await sql.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
-    }
 
     private static let quietLogger = Logger(label: "buildtriage.history.postgres") { _ in SwiftLogNoOpLogHandler() }
 }

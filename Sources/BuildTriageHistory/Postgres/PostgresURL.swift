@@ -232,15 +232,17 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible, CustomDe
     public var customMirror: Mirror { Mirror(self, children: ["redacted": redacted]) }
 
     /// `location` with any password replaced by `***`, for a location that may not parse: everything between
-    /// `scheme://USER:` and the last `@` is hidden, and so is the value of a `password=` parameter.
+    /// `scheme://USER` and the last `@` is hidden, and so is the value of a `password=` parameter.
     public static func redact(_ location: String) -> String {
         guard let schemeEnd = location.range(of: "://") else { return location }
         var text = String(location[..<schemeEnd.upperBound])
         var rest = location[schemeEnd.upperBound...]
         if let at = rest.lastIndex(of: "@") {
             let userInfo = rest[..<at]
-            if let colon = userInfo.firstIndex(of: ":") {
-                text += String(userInfo[..<colon]) + ":***"
+            // A user name ends at `:`; in a URL that does not parse it may end at `/`, `?` or `#` instead, with a
+            // password run on behind it. Whatever follows the user is hidden.
+            if let end = userInfo.firstIndex(where: { ":/?#".contains($0) }) {
+                text += String(userInfo[..<end]) + ":***"
             } else {
                 text += String(userInfo)
             }

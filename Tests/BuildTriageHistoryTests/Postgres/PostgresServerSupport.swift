@@ -66,13 +66,19 @@ struct TestServer {
     }
 }
 
-/// A loopback TCP port nothing listens on: bound, then closed.
+/// A loopback TCP port nothing listens on: one bound and closed again, from 10000–19999. That range is below the
+/// kernel's ephemeral ports (which the tests' silent servers get, from a bind to port 0, and could be handed this very
+/// port as soon as it is closed) and below the test clusters' ports (20000 and up).
 func unusedLoopbackPort() async throws -> Int {
-    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-        .bind(host: "127.0.0.1", port: 0).get()
-    let port = channel.localAddress?.port ?? 0
-    try await channel.close()
-    return port
+    for _ in 0..<100 {
+        let port = Int.random(in: 10_000...19_999)
+        guard let channel = try? await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: port).get()
+        else { continue }
+        try await channel.close()
+        return port
+    }
+    throw CancellationError()
 }
 
 /// A loopback server that accepts connections and never answers: reads are dropped, nothing is written. Each

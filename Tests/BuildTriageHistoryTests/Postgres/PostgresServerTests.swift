@@ -6,7 +6,7 @@ import Testing
 
 /// Against the real server of `BUILDTRIAGE_TEST_POSTGRES_URL` (`eval "$(Scripts/postgres-test-server.sh start)"`).
 @Suite(
-    "PostgreSQL server: connecting, faults, TLS, advisory lock, bound parameters",
+    "PostgreSQL server: connecting, faults, TLS, bound parameters",
     .enabled(if: PostgresTestServer.testsRun, Comment(rawValue: PostgresTestServer.howToRun)),
     .timeLimit(.minutes(2))
 )
@@ -184,71 +184,6 @@ struct PostgresServerTests {
         #expect(error.message.contains(missing), "\(error.message)")
     }
 
-    // MARK: Advisory lock
-
-    @Test func theAdvisoryLockSerialisesTwoHolders() async throws {
-        let server = try TestServer.current()
-        let key = Int64.random(in: 1...Int64.max)
-        let first = try await server.open(server.location())
-        let second = try await server.open(server.location())
-        let observer = try await server.open(server.location())
-        let secondPID = try #require(try await second.sql.raw("SELECT pg_backend_pid() AS pid").first(decodingColumn: "pid", as: Int32.self))
-
-        let events = Events()
-        let (holding, holdingContinuation) = AsyncStream.makeStream(of: Void.self)
-        let (release, releaseContinuation) = AsyncStream.makeStream(of: Void.self)
-        let firstHolder = Task {
-            try await first.withAdvisoryLock(key: key) {
-                await events.add("first in")
-                holdingContinuation.yield()
-                for await _ in release { break }
-                await events.add("first out")
-            }
-        }
-        for await _ in holding { break }
-        let secondHolder = Task {
-            try await second.withAdvisoryLock(key: key) {
-                await events.add("second in")
-                await events.add("second out")
-            }
-        }
-        // Wait until the server shows the second session waiting for the lock (a hang guard, not a timing).
-        var waiting = false
-        for _ in 0..<600 where !waiting {
-            let count = try await observer.sql.raw(
-                "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND pid = \(bind: secondPID)"
-            ).first(decodingColumn: "n", as: Int64.self)
-            waiting = count == 1
-            if !waiting { try await Task.sleep(for: .milliseconds(50)) }
-        }
-        #expect(waiting, "the second session never waited for the lock")
-        #expect(await events.list == ["first in"])
-        releaseContinuation.yield()
-        try await firstHolder.value
-        try await secondHolder.value
-        #expect(await events.list == ["first in", "first out", "second in", "second out"])
-
-        // Released after both: a third session takes it at once.
-        let free = try await observer.sql.raw("SELECT pg_try_advisory_lock(\(bind: key)) AS got").first(decodingColumn: "got", as: Bool.self)
-        #expect(free == true)
-        for session in [first, second, observer] { await session.close() }
-    }
-
-    @Test func theAdvisoryLockIsReleasedWhenTheBodyThrows() async throws {
-        struct Boom: Error {}
-        let server = try TestServer.current()
-        let key = Int64.random(in: 1...Int64.max)
-        let holder = try await server.open(server.location())
-        let other = try await server.open(server.location())
-        await #expect(throws: Boom.self) {
-            try await holder.withAdvisoryLock(key: key) { throw Boom() }
-        }
-        let got = try await other.sql.raw("SELECT pg_try_advisory_lock(\(bind: key)) AS got").first(decodingColumn: "got", as: Bool.self)
-        #expect(got == true)
-        await holder.close()
-        await other.close()
-    }
-
     // MARK: Bound parameters
 
     @Test func boundParametersCarryHostileTextUnchanged() async throws {
@@ -285,9 +220,4 @@ struct PostgresServerTests {
         #expect(count == Int64(values.count))
         await session.close()
     }
-}
-
-actor Events {
-    private(set) var list: [String] = []
-    func add(_ event: String) { list.append(event) }
 }

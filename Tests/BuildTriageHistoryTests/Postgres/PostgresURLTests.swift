@@ -144,6 +144,10 @@ struct PostgresURLTests {
         #expect(PostgresURL.redact("postgres://u@h/db?password=pw&sslmode=require") == "postgres://u@h/db?password=***&sslmode=require")
         #expect(PostgresURL.redact("postgres://u@h/db?sslmode=require&password=pw") == "postgres://u@h/db?sslmode=require&password=***")
         #expect(PostgresURL.redact("postgres://h/db") == "postgres://h/db")
+        // A password run on behind a mistyped separator is hidden too.
+        #expect(PostgresURL.redact("postgres://u?s3cret@h/db") == "postgres://u:***@h/db")
+        #expect(PostgresURL.redact("postgres://u/s3cret@h/db") == "postgres://u:***@h/db")
+        #expect(PostgresURL.redact("postgres://u#s3cret@h/db") == "postgres://u:***@h/db")
         #expect(PostgresURL.redact(".buildtriage/history.sqlite") == ".buildtriage/history.sqlite")
     }
 
