@@ -101,12 +101,13 @@ extension HistoryStore {
         var runs = try await self.runs(branch: window.branch, since: window.since)
         if let excluded = window.excludingRun { runs.removeAll { $0.id == excluded } }
         // A test that never failed in the window is neither flaky nor broken: only the others are read.
-        var candidates = try await testsThatFailed(in: runs)
+        let failures = try await self.failures(in: runs)
+        var candidates = Array(failures.keys)
         if let only {
             let wanted = Set(only)
             candidates.removeAll { !wanted.contains($0) }
         }
-        let observations = try await self.observations(of: candidates, in: runs)
+        let observations = try await self.observations(of: candidates, in: runs, failures: failures)
         var verdicts: [UInt64: TestVerdict] = [:]
         for (test, list) in observations {
             let verdict = Flakiness.judge(list, runs: runs)

@@ -112,67 +112,72 @@ public final class HistoryStore: Sendable {
             messageRows.row { $0.integer(Int64(bitPattern: hash)); $0.text(text) }
         }
         // In key order: SQLite appends to its B-tree instead of jumping about, and two PostgreSQL recorders take
-        // row locks in the same order.
-        var outcomeRows = JSONRowsWriter([.integer, .integer, .integer, .integer])
-        for outcome in run.outcomes.sorted(by: { Int64(bitPattern: $0.test) < Int64(bitPattern: $1.test) }) {
-            outcomeRows.row {
-                $0.integer(Int64(bitPattern: outcome.test))
-                $0.integer(Int64(outcome.status.rawValue))
-                $0.integer(Int64(outcome.failedAttempts))
-                $0.integer(outcome.message.map { Int64(bitPattern: TestIdentity.hash($0)) })
+        // row locks in the same order. A plain pass is the test's key alone, sorted as a bare integer; the other
+        // outcomes carry their status, attempts and message.
+        var passKeys: [Int64] = []
+        passKeys.reserveCapacity(run.outcomes.count)
+        var other: [(test: Int64, status: Int64, attempts: Int64, message: Int64?)] = []
+        for outcome in run.outcomes {
+            if outcome.status == .passed, outcome.failedAttempts == 0, outcome.message == nil {
+                passKeys.append(Int64(bitPattern: outcome.test))
+            } else {
+                other.append((
+                    Int64(bitPattern: outcome.test), Int64(outcome.status.rawValue), Int64(outcome.failedAttempts),
+                    outcome.message.map { Int64(bitPattern: TestIdentity.hash($0)) }))
             }
         }
-        let (tests, texts, outcomes) = (nameRows.finish(), messageRows.finish(), outcomeRows.finish())
+        passKeys.sort()
+        other.sort { $0.test < $1.test }
+        var passes = JSONRowsWriter([.integer])
+        for key in passKeys { passes.row { $0.integer(key) } }
+        var others = JSONRowsWriter([.integer, .integer, .integer, .integer])
+        for outcome in other {
+            others.row {
+                $0.integer(outcome.test)
+                $0.integer(outcome.status)
+                $0.integer(outcome.attempts)
+                $0.integer(outcome.message)
+            }
+        }
+        let plain: [any SQLExpression] = [SQLLiteral.numeric(String(OutcomeStatus.passed.rawValue)), SQLLiteral.numeric("0"), SQLLiteral.null]
+        let outcomeRows = passes.finish().map { $0.trailing(plain) } + others.finish()
+        let (tests, texts) = (nameRows.finish(), messageRows.finish())
         let key = StoredText.clean(run.key)
         let (commit, branch) = (StoredText.clean(run.commit), StoredText.clean(run.branch))
         try await transaction { db in
-            try await Self.insert(into: "bt_tests", columns: ["hash", "name", "suite", "file"], key: ["hash"], update: [], rows: tests, on: db)
-            try await Self.insert(into: "bt_messages", columns: ["hash", "text"], key: ["hash"], update: [], rows: texts, on: db)
-            let existing = try await db.select().column("id").from("bt_runs").where("run_key", .equal, key).first(decodingColumn: "id", as: Int64.self)
-            let runID: Int64
-            if let existing {
-                try await db.delete(from: "bt_outcomes").where("run", .equal, existing).run()
-                try await db.delete(from: "bt_run_findings").where("run", .equal, existing).run()
-                try await db.update("bt_runs")
-                    .set("commit_sha", to: commit).set("branch", to: branch).set("started_at", to: run.startedAt)
-                    .set("recorded_at", to: now).set("verdict", to: run.verdict?.rawValue)
-                    .where("id", .equal, existing).run()
-                runID = existing
-            } else {
-                // An upsert: a recorder that inserted the same id meanwhile (PostgreSQL) is updated, not doubled.
-                let inserted = try await db.insert(into: "bt_runs")
-                    .columns("run_key", "commit_sha", "branch", "started_at", "recorded_at", "verdict")
-                    .values(SQLBind(key), SQLBind(commit), SQLBind(branch), SQLBind(run.startedAt), SQLBind(now), SQLBind(run.verdict?.rawValue))
-                    .onConflict(with: ["run_key"]) { $0.set(excludedValueOf: "commit_sha").set(excludedValueOf: "branch").set(excludedValueOf: "started_at").set(excludedValueOf: "recorded_at").set(excludedValueOf: "verdict") }
-                    .returning("id").first(decodingColumn: "id", as: Int64.self)
-                guard let inserted else { throw HistoryError(location: "", problem: "the run row was not returned", advice: "report this") }
-                runID = inserted
-            }
+            try await Self.insert(into: "bt_tests", columns: ["hash", "name", "suite", "file"], ignoringConflictsOn: ["hash"], rows: tests, on: db)
+            try await Self.insert(into: "bt_messages", columns: ["hash", "text"], ignoringConflictsOn: ["hash"], rows: texts, on: db)
+            // An upsert: the same id recorded again (or by another recorder at the same moment, which then waits for
+            // the first to commit) keeps its row, and everything it had is deleted and written anew.
+            let upserted = try await db.insert(into: "bt_runs")
+                .columns("run_key", "commit_sha", "branch", "started_at", "recorded_at", "verdict")
+                .values(SQLBind(key), SQLBind(commit), SQLBind(branch), SQLBind(run.startedAt), SQLBind(now), SQLBind(run.verdict?.rawValue))
+                .onConflict(with: ["run_key"]) { $0.set(excludedValueOf: "commit_sha").set(excludedValueOf: "branch").set(excludedValueOf: "started_at").set(excludedValueOf: "recorded_at").set(excludedValueOf: "verdict") }
+                .returning("id").first(decodingColumn: "id", as: Int64.self)
+            guard let runID = upserted else { throw HistoryError(location: self.location, problem: "the run row was not returned", advice: "report this") }
+            // One key range each (the keys start with the run): nothing to read for a new run.
+            try await db.delete(from: "bt_outcomes").where("run", .equal, runID).run()
+            try await db.delete(from: "bt_run_findings").where("run", .equal, runID).run()
             try await Self.insert(
-                into: "bt_outcomes", columns: ["run", "test", "status", "failed_attempts", "message"], key: ["run", "test"],
-                update: ["status", "failed_attempts", "message"], rows: outcomes.map { $0.leading(SQLBind(runID)) }, on: db)
+                into: "bt_outcomes", columns: ["run", "test", "status", "failed_attempts", "message"],
+                rows: outcomeRows.map { $0.leading(SQLBind(runID)) }, on: db)
             if !run.findingCounts.isEmpty {
                 try await db.insert(into: "bt_run_findings").columns("run", "category", "count")
                     .rows(run.findingCounts.sorted { $0.key < $1.key }.map { [SQLBind(runID), SQLBind($0.key.rawValue), SQLBind($0.value)] })
-                    .onConflict(with: ["run", "category"]) { $0.set(excludedValueOf: "count") }
                     .run()
             }
         }
     }
 
-    /// `INSERT … SELECT` of each text of rows; on a key conflict, `update` columns take the new values (none: the
-    /// row is kept).
+    /// `INSERT … SELECT` of each text of rows; with `ignoringConflictsOn`, a row whose key is there already is
+    /// left as it is.
     static func insert(
-        into table: String, columns: [String], key: [String], update: [String], rows: [JSONRows], on db: any SQLDatabase
+        into table: String, columns: [String], ignoringConflictsOn key: [String] = [], rows: [JSONRows], on db: any SQLDatabase
     ) async throws {
         for chunk in rows {
             let builder = db.insert(into: table).columns(columns)
             builder.insert.valueQuery = chunk
-            if update.isEmpty {
-                builder.ignoringConflicts(with: key)
-            } else {
-                builder.onConflict(with: key) { conflict in update.reduce(conflict) { $0.set(excludedValueOf: $1) } }
-            }
+            if !key.isEmpty { builder.ignoringConflicts(with: key) }
             try await builder.run()
         }
     }
@@ -193,35 +198,44 @@ public final class HistoryStore: Sendable {
         }
     }
 
-    /// Tests that failed (in the end or in an attempt) in any of `runs`, from the partial index of failures.
-    public func testsThatFailed(in runs: [RunInfo]) async throws -> [UInt64] {
+    /// The failures (in the end or in an attempt) of `runs`: per test, the failing runs' keys and their messages.
+    /// They come from the partial index of failures, which holds the message too.
+    public func failures(in runs: [RunInfo]) async throws -> [UInt64: [Int64: UInt64?]] {
         let wanted = Set(runs.map(\.rowID))
-        var tests: Set<UInt64> = []
-        for row in try await database.select().columns("run", "test").from("bt_outcomes").where(Schema.failing).all() {
-            guard wanted.contains(try row.decode(column: "run", as: Int64.self)) else { continue }
-            tests.insert(UInt64(bitPattern: try row.decode(column: "test", as: Int64.self)))
+        var result: [UInt64: [Int64: UInt64?]] = [:]
+        for row in try await database.select().columns("run", "test", "message").from("bt_outcomes").where(Schema.failing).all() {
+            let run = try row.decode(column: "run", as: Int64.self)
+            guard wanted.contains(run) else { continue }
+            let message = try row.decode(column: "message", as: Int64?.self).map { UInt64(bitPattern: $0) }
+            result[UInt64(bitPattern: try row.decode(column: "test", as: Int64.self)), default: [:]][run] = message
         }
-        return Array(tests)
+        return result
     }
 
-    /// The outcomes of `tests` in `runs` (the runs' order gives each observation's run index), per test, in run order.
-    /// Both lists go to the primary key, so the database looks up each (run, test) pair instead of reading every
-    /// outcome of the runs.
-    public func observations(of tests: [UInt64], in runs: [RunInfo]) async throws -> [UInt64: [Observation]] {
+    /// The outcomes of `tests` in `runs` (the runs' order gives each observation's run index), per test, in run order;
+    /// failing ones carry their message from `failures`. Both lists go to the keys, so the database looks up each
+    /// (run, test) pair (SQLite's table order, PostgreSQL's covering index) instead of reading every outcome of the
+    /// runs, and it sends one row per test: its outcomes packed in one text (``PackedOutcomes``).
+    public func observations(of tests: [UInt64], in runs: [RunInfo], failures: [UInt64: [Int64: UInt64?]] = [:]) async throws -> [UInt64: [Observation]] {
         var runIndex: [Int64: Int] = [:]
         for (index, run) in runs.enumerated() { runIndex[run.rowID] = index }
         var result: [UInt64: [Observation]] = [:]
         for runChunk in runs.map(\.rowID).chunked(Self.runsPerList) {
             for testChunk in tests.chunked(Self.valuesPerList) {
-                let rows = try await database.select().columns("run", "test", "status", "message").from("bt_outcomes")
-                    .where("run", .in, Array(runChunk)).where("test", .in, testChunk.map { Int64(bitPattern: $0) }).all()
+                let rows = try await database.select().column("test").column(PackedOutcomes(), as: "packed").from("bt_outcomes")
+                    .where("run", .in, Array(runChunk)).where("test", .in, testChunk.map { Int64(bitPattern: $0) })
+                    .groupBy("test").all()
                 for row in rows {
-                    guard let run = runIndex[try row.decode(column: "run", as: Int64.self)],
-                        let status = OutcomeStatus(rawValue: try row.decode(column: "status", as: Int.self))
-                    else { continue }
-                    let message = try row.decode(column: "message", as: Int64?.self).map { UInt64(bitPattern: $0) }
-                    result[UInt64(bitPattern: try row.decode(column: "test", as: Int64.self)), default: []]
-                        .append(Observation(run: run, status: status, message: message))
+                    let test = UInt64(bitPattern: try row.decode(column: "test", as: Int64.self))
+                    let messages = failures[test] ?? [:]
+                    var list = result[test] ?? []
+                    for item in try row.decode(column: "packed", as: String.self).utf8.split(separator: UInt8(ascii: ",")) {
+                        guard let packed = Int64(Substring(item)), let run = runIndex[packed >> 3],
+                            let status = OutcomeStatus(rawValue: Int(packed & 7))
+                        else { continue }
+                        list.append(Observation(run: run, status: status, message: messages[packed >> 3] ?? nil))
+                    }
+                    result[test] = list
                 }
             }
         }

@@ -6,36 +6,50 @@ import SQLKit
 /// 2.5 million, each of which SQLKit would encode, bind and convert one by one. The text is a bound parameter like
 /// any other: nothing in it is ever read as SQL.
 ///
-/// Columns are numbered from the JSON arrays: `[[1, "a", null], …]` gives three columns. Leading expressions (the
-/// run's key, bound once) come before them.
+/// Each row is a JSON array, `[[1, "a", null], …]`; rows of a single field are a flat array, `[1, 2, …]`, which the
+/// database reads without parsing each element again (most outcomes are a plain pass: only the test's key). Columns
+/// that are the same in every row (the run's key, bound once; constants) are given as expressions.
 struct JSONRows: SQLExpression {
     enum Kind: Sendable { case integer, text }
 
-    let kinds: [Kind]
-    let leading: [any SQLExpression]
+    /// Where a column's values come from.
+    enum Column {
+        /// The row's field at this index, of this kind.
+        case field(Int, Kind)
+        /// The same expression for every row.
+        case expression(any SQLExpression)
+    }
+
+    let columns: [Column]
+    let fields: Int
     let json: String
 
-    /// The same rows after `expressions`.
-    func leading(_ expressions: any SQLExpression...) -> JSONRows {
-        JSONRows(kinds: kinds, leading: leading + expressions, json: json)
+    /// The same rows, with `expression` as their first column.
+    func leading(_ expression: any SQLExpression) -> JSONRows {
+        JSONRows(columns: [.expression(expression)] + columns, fields: fields, json: json)
+    }
+
+    /// The same rows, with `expressions` as their last columns.
+    func trailing(_ expressions: [any SQLExpression]) -> JSONRows {
+        JSONRows(columns: columns + expressions.map { .expression($0) }, fields: fields, json: json)
     }
 
     func serialize(to serializer: inout SQLSerializer) {
         let sqlite = serializer.dialect.name == "sqlite"
+        let flat = fields == 1
         serializer.write("SELECT ")
-        var first = true
-        for expression in leading {
-            if !first { serializer.write(", ") }
-            first = false
-            expression.serialize(to: &serializer)
-        }
-        for (index, kind) in kinds.enumerated() {
-            if !first { serializer.write(", ") }
-            first = false
-            if sqlite {
-                serializer.write("value ->> \(index)")
-            } else {
-                serializer.write(kind == .integer ? "(e ->> \(index))::bigint" : "e ->> \(index)")
+        for (position, column) in columns.enumerated() {
+            if position > 0 { serializer.write(", ") }
+            switch column {
+            case .expression(let expression):
+                expression.serialize(to: &serializer)
+            case .field(let index, let kind):
+                switch (sqlite, flat) {
+                case (true, true): serializer.write("value")
+                case (true, false): serializer.write("value ->> \(index)")
+                case (false, true): serializer.write(kind == .integer ? "e::bigint" : "e")
+                case (false, false): serializer.write(kind == .integer ? "(e ->> \(index))::bigint" : "e ->> \(index)")
+                }
             }
         }
         if sqlite {
@@ -44,14 +58,15 @@ struct JSONRows: SQLExpression {
             SQLBind(json).serialize(to: &serializer)
             serializer.write(") WHERE true")
         } else {
-            serializer.write(" FROM json_array_elements(")
+            serializer.write(flat ? " FROM json_array_elements_text(" : " FROM json_array_elements(")
             SQLBind(json).serialize(to: &serializer)
             serializer.write("::json) AS e")
         }
     }
 }
 
-/// Writes rows as JSON arrays of integers, strings and nulls, and cuts them into texts of at most `rowsPerText` rows.
+/// Writes rows as JSON arrays of integers, strings and nulls (a single-field row as the bare value), and cuts them
+/// into texts of at most `rowsPerText` rows.
 struct JSONRowsWriter {
     let kinds: [JSONRows.Kind]
     let rowsPerText: Int
@@ -59,6 +74,7 @@ struct JSONRowsWriter {
     private var buffer: [UInt8] = []
     private var rows = 0
     private var inRow = false
+    private var flat: Bool { kinds.count == 1 }
 
     init(_ kinds: [JSONRows.Kind], rowsPerText: Int = 20_000) {
         self.kinds = kinds
@@ -67,10 +83,10 @@ struct JSONRowsWriter {
 
     mutating func row(_ body: (inout JSONRowsWriter) -> Void) {
         buffer.append(buffer.isEmpty ? UInt8(ascii: "[") : UInt8(ascii: ","))
-        buffer.append(UInt8(ascii: "["))
+        if !flat { buffer.append(UInt8(ascii: "[")) }
         inRow = false
         body(&self)
-        buffer.append(UInt8(ascii: "]"))
+        if !flat { buffer.append(UInt8(ascii: "]")) }
         rows += 1
         if rows == rowsPerText { flush() }
     }
@@ -82,7 +98,15 @@ struct JSONRowsWriter {
 
     mutating func integer(_ value: Int64) {
         separate()
-        buffer.append(contentsOf: String(value).utf8)
+        // Digits straight into the buffer (last first, then turned round): this runs for every outcome of a run.
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        let start = buffer.count
+        repeat {
+            buffer.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        buffer[start...].reverse()
     }
 
     mutating func integer(_ value: Int64?) {
@@ -113,10 +137,11 @@ struct JSONRowsWriter {
         buffer.append(UInt8(ascii: "\""))
     }
 
-    /// The texts, the last one included.
+    /// The texts, the last one included, as rows whose columns are the fields in order.
     mutating func finish() -> [JSONRows] {
         flush()
-        return texts.map { JSONRows(kinds: kinds, leading: [], json: $0) }
+        let columns = kinds.enumerated().map { JSONRows.Column.field($0.offset, $0.element) }
+        return texts.map { JSONRows(columns: columns, fields: kinds.count, json: $0) }
     }
 
     private mutating func flush() {
@@ -125,6 +150,19 @@ struct JSONRowsWriter {
         texts.append(String(decoding: buffer, as: UTF8.self))
         buffer.removeAll(keepingCapacity: true)
         rows = 0
+    }
+}
+
+/// A test's outcomes as one text, `run * 8 + status` for each, comma-separated: SQLite's `group_concat`,
+/// PostgreSQL's `string_agg`. Reading one row per test instead of one per outcome spares decoding hundreds of
+/// thousands of rows, value by value, in `flaky`.
+struct PackedOutcomes: SQLExpression {
+    func serialize(to serializer: inout SQLSerializer) {
+        if serializer.dialect.name == "sqlite" {
+            serializer.write("group_concat(run * 8 + status, ',')")
+        } else {
+            serializer.write("string_agg((run * 8 + status)::text, ',')")
+        }
     }
 }
 

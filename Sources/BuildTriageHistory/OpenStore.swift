@@ -45,26 +45,7 @@ extension HistoryStore {
         let store = HistoryStore(
             database: session.sql, location: session.url.redacted, close: { await session.close() },
             connectionLost: { session.isClosed || session.describe($0).kind == .connectionLost })
-        do {
-            let version = try await store.schemaVersionIfPresent()
-            if version > Schema.latest {
-                throw HistoryError(
-                    location: store.location, problem: "was written by a newer buildtriage (schema \(version); this one knows \(Schema.latest))",
-                    advice: "upgrade buildtriage")
-            }
-            if version == 0, access == .read {
-                await store.close()
-                return nil
-            }
-            if version < target { try await store.migrate(to: target) }
-            return store
-        } catch let error as HistoryError {
-            await store.close()
-            throw error
-        } catch {
-            await store.close()
-            throw HistoryError(session.describe(error))
-        }
+        return try await store.prepare(access: access, migrateTo: target) { HistoryError(session.describe($0)) }
     }
 
     static func openSQLite(path: String, access: HistoryAccess, timeout: Double, migrateTo target: Int = Schema.latest) async throws(HistoryError) -> HistoryStore? {
@@ -113,24 +94,38 @@ extension HistoryStore {
                 try await db.raw("PRAGMA journal_mode = WAL").run()
                 try await db.raw("PRAGMA synchronous = NORMAL").run()
             }
-            let version = try await store.schemaVersionIfPresent()
-            if version > Schema.latest {
-                throw failure("was written by a newer buildtriage (schema \(version); this one knows \(Schema.latest))", "upgrade buildtriage")
-            }
-            if version < Schema.latest {
-                if access == .read, version == 0 {
-                    // An empty file: an empty history, and nothing is written.
-                } else {
-                    try await store.migrate(to: target)
-                }
-            }
-            return store
-        } catch let error as HistoryError {
-            await store.close()
-            throw error
         } catch {
             await store.close()
             throw describe(error, path: path, timeout: timeout)
+        }
+        return try await store.prepare(access: access, migrateTo: target) { describe($0, path: path, timeout: timeout) }
+    }
+
+    /// Checks the schema of a store just opened, and creates or upgrades it: a store of a newer schema is refused,
+    /// and a store with no schema, opened for reading, is an empty history (nil) and stays untouched. The store is
+    /// closed when this throws; other errors are described by `describe`.
+    func prepare(
+        access: HistoryAccess, migrateTo target: Int, describe: (any Error) -> HistoryError
+    ) async throws(HistoryError) -> HistoryStore? {
+        do {
+            let version = try await schemaVersionIfPresent()
+            if version > Schema.latest {
+                throw HistoryError(
+                    location: location, problem: "was written by a newer buildtriage (schema \(version); this one knows \(Schema.latest))",
+                    advice: "upgrade buildtriage")
+            }
+            if version == 0, access == .read {
+                await close()
+                return nil
+            }
+            if version < target { try await migrate(to: target) }
+            return self
+        } catch let error as HistoryError {
+            await close()
+            throw error
+        } catch {
+            await close()
+            throw describe(error)
         }
     }
 

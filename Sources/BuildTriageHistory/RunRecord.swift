@@ -120,6 +120,11 @@ extension RunRecord {
     /// failed in one attempt and passed in another is `flakyInRun`. Shards name disjoint tests and simply add up.
     public static func outcomes(of input: TriageInput) -> [RecordedOutcome] {
         var tally = OutcomeTally()
+        var expected = 0
+        for source in input.documents {
+            if case .junit(let report) = source.document { expected += report.cases.count + report.passedIdentities.count }
+        }
+        tally.reserve(expected)
         for source in input.documents {
             switch source.document {
             case .junit(let report):
@@ -175,6 +180,11 @@ private struct OutcomeTally {
     var index: [UInt64: Int] = [:]
     var entries: [(UInt64, Entry)] = []
 
+    mutating func reserve(_ count: Int) {
+        index.reserveCapacity(count)
+        entries.reserveCapacity(count)
+    }
+
     mutating func add(
         hash: UInt64, name: String? = nil, suite: String? = nil, file: String? = nil, failedAttempts: Int, passed: Bool,
         errored: Bool = false, skipped: Bool = false, message: String? = nil
@@ -185,6 +195,11 @@ private struct OutcomeTally {
         } else {
             slot = entries.count
             index[hash] = slot
+            // The common case, a test seen once that passed: stored as it is, nothing to merge.
+            if passed, failedAttempts == 0, !errored, !skipped, name == nil, file == nil {
+                entries.append((hash, Entry(passedAttempts: 1)))
+                return
+            }
             entries.append((hash, Entry()))
         }
         var entry = entries[slot].1
