@@ -9,7 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 fixture=Tests/Fixtures/TriagePluginFixture
-scratch=$root/.build/plugin-smoke
+# PLUGIN_SMOKE_SCRATCH=.build (what .ci/run sets) builds into the package's own build directory instead, so the
+# dependencies and BuildTriage's modules already built by `swift test` are reused rather than built a second time.
+scratch=${PLUGIN_SMOKE_SCRATCH:-$root/.build/plugin-smoke}
+case "$scratch" in /*) ;; *) scratch=$root/$scratch ;; esac
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
