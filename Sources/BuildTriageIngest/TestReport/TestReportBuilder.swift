@@ -74,6 +74,15 @@ struct TestReportBuilder {
         cases = exact
     }
 
+    /// A test's class and name from its full name and its class (NUnit's `fullname` and `classname`, xUnit.net's
+    /// `name` and `type`): the name after `class.` when the full name starts with it, else the full name alone.
+    static func split(fullName: String, owner: String?) -> (classname: String?, name: String) {
+        if let owner, !owner.isEmpty, fullName.hasPrefix(owner + "."), fullName.count > owner.count + 1 {
+            return (owner, String(fullName.dropFirst(owner.count + 1)))
+        }
+        return (nil, fullName)
+    }
+
     /// Trimmed text, nil when there is none (white space only).
     static func text(_ bytes: [UInt8]) -> String? {
         let text = String(decoding: bytes, as: UTF8.self).trimmedWhitespace
@@ -138,36 +147,53 @@ struct TestReportBuilder {
     }
 }
 
-/// Collects the text directly inside one element at a time (a message, a stack trace), capped; `Slot` says which.
-struct TextCapture<Slot: Equatable> {
-    private(set) var slot: Slot?
+/// The text a reader keeps from inside a test (a message, a stack trace, its output), a buffer a `Slot`: one element
+/// at a time is captured (the text directly inside it, capped), into its slot's buffer, which keeps what it
+/// collected until `removeAll()` (a slot's elements met twice add up, within the one cap).
+struct TextCapture<Slot: RawRepresentable & CaseIterable> where Slot.RawValue == Int {
+    private var buffers: [[UInt8]] = Array(repeating: [], count: Slot.allCases.count)
+    /// The slot being captured (its raw value), -1 when none is.
+    private var active = -1
     private var depth = -1
     private var limit = 0
-    var bytes: [UInt8] = []
 
-    var isActive: Bool { slot != nil }
+    var isActive: Bool { active >= 0 }
 
+    /// What the slot's elements held.
+    subscript(slot: Slot) -> [UInt8] { buffers[slot.rawValue] }
+
+    /// Starts capturing the element at `depth` into `slot`, keeping at most `limit` bytes in it (a little more: the
+    /// cap on the finished text decides where it is cut).
     mutating func start(_ slot: Slot, depth: Int, limit: Int) {
-        self.slot = slot
+        active = slot.rawValue
         self.depth = depth
         self.limit = limit + 4
-        bytes.removeAll(keepingCapacity: true)
     }
 
+    /// Hands the parser's current text to the slot being captured, if it is directly inside the captured element.
     @inline(__always)
-    func text(depth: Int, parser: XMLPushParser, into target: inout [UInt8]) {
-        if depth == self.depth + 1 { parser.appendText(to: &target, limit: limit) }
-    }
-
     mutating func text(depth: Int, parser: XMLPushParser) {
-        if slot != nil, depth == self.depth + 1 { parser.appendText(to: &bytes, limit: limit) }
+        if active >= 0, depth == self.depth + 1 { parser.appendText(to: &buffers[active], limit: limit) }
     }
 
     /// The slot whose element ends at `depth`, if it is the one captured (the capture stops).
     mutating func end(depth: Int) -> Slot? {
-        guard let slot, depth == self.depth else { return nil }
-        self.slot = nil
-        return slot
+        guard active >= 0, depth == self.depth else { return nil }
+        defer { active = -1 }
+        return Slot(rawValue: active)
+    }
+
+    mutating func append(_ byte: UInt8, to slot: Slot) {
+        buffers[slot.rawValue].append(byte)
+    }
+
+    mutating func removeAll(_ slot: Slot) {
+        buffers[slot.rawValue].removeAll(keepingCapacity: true)
+    }
+
+    /// Empties every slot (keeping the buffers' capacity: a test after a test allocates nothing).
+    mutating func removeAll() {
+        for index in buffers.indices where !buffers[index].isEmpty { buffers[index].removeAll(keepingCapacity: true) }
     }
 }
 
