@@ -102,7 +102,12 @@ private enum Key {
 }
 
 private struct CucumberWalker {
-    var report = TestReportBuilder(kind: .cucumber)
+    var report: TestReportBuilder = {
+        var report = TestReportBuilder(kind: .cucumber, outcomeAttribute: "status")
+        // Statuses belong to steps and hooks; an unknown one is read as `undefined` (which fails the scenario).
+        report.unknownOutcomes = UnknownValues(attribute: "status", countedAs: "undefined", carrier: ("step or hook", "steps or hooks"))
+        return report
+    }()
     /// The document is an array (the shape of a Cucumber report); a feature that does not fit refuses it.
     var recognised = false
     private var names: [UInt8] = []
@@ -289,7 +294,11 @@ private struct CucumberWalker {
                     try stream.object(Key.names) { stream, key throws(IngestError) in
                         switch key {
                         case Key.status:
-                            own.status = try stream.withStringValue(limit: 32) { Status.table.match($0) ?? .undefined } ?? .undefined
+                            own.status = try stream.withStringValue(limit: UnknownValues.maxValueBytes) { value in
+                                if let known = Status.table.match(value) { return known }
+                                report.unknownOutcomes.add(value)
+                                return .undefined
+                            } ?? .undefined
                         case Key.errorMessage: own.errorMessage = try stream.stringValue(limit: JUnitLimits.detailBytes) ?? []
                         case Key.duration: duration += try stream.numberValue() ?? 0
                         default: try stream.skipValue()

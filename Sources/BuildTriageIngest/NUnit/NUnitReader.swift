@@ -49,7 +49,7 @@ struct NUnitState: XMLReportState {
 
     private var mode = Mode.undecided
     private var root: String?
-    private var report = TestReportBuilder(kind: .nunit3)
+    private var report = TestReportBuilder(kind: .nunit3, outcomeAttribute: "result")
     /// Cases without a result in a bare suite whose version is not known yet: counted by NUnit 2's rules if it
     /// turns out to be NUnit 2.
     private var undecidedCases: [JUnitTestCase] = []
@@ -153,6 +153,7 @@ struct NUnitState: XMLReportState {
         if attributes.isPresent(Attribute.result) {
             switch Self.results.match(attributes, Attribute.result) {
             case (.nunit2, _)? where mode == .nunit3, (.nunit3, _)? where mode == .nunit2, nil:
+                attributes.withBytes(Attribute.result) { report.unknownOutcomes.add($0) }
                 outcome = .errored
             case (_, let known?)?:
                 outcome = known

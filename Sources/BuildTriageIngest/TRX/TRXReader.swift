@@ -62,7 +62,7 @@ struct TRXState: XMLReportState {
     }
 
     private var root: String?
-    private var report = TestReportBuilder(kind: .trx)
+    private var report = TestReportBuilder(kind: .trx, outcomeAttribute: "outcome")
     private var resultsDepth = -1
     private var open: [OpenResult] = []
     private var openCount = 0
@@ -165,7 +165,7 @@ struct TRXState: XMLReportState {
         // An aggregate: its leaves were counted.
         guard !result.hasInnerResults else { return }
         let attributes = result.attributes
-        let outcome = Self.outcomes.match(attributes, Attribute.outcome) ?? .errored
+        let outcome = report.outcome(Self.outcomes, attributes, Attribute.outcome)
         let testId = attributes.withBytes(Attribute.testId) { IdentityHash.of(owner: EmptyCollection(), name: $0) }
         if outcome == .passed {
             if let known = classOfTest[testId] {

@@ -35,7 +35,7 @@ struct TestNGState: XMLReportState {
     private enum Capture: Int, CaseIterable { case message, stackTrace, value, line }
 
     private var root: String?
-    private var report = TestReportBuilder(kind: .testng)
+    private var report = TestReportBuilder(kind: .testng, outcomeAttribute: "status")
     private var className: [UInt8] = []
     private var classDepth = -1
     private var attributes = XMLAttributeValues(slots: Attribute.count)
@@ -144,7 +144,7 @@ struct TestNGState: XMLReportState {
     private mutating func endMethod() {
         methodDepth = -1
         exceptionDepth = -1
-        let outcome = Self.statuses.match(attributes, Attribute.status) ?? .errored
+        let outcome = report.outcome(Self.statuses, attributes, Attribute.status)
         let hash: UInt64
         if parameterCount == 0 {
             hash = attributes.withBytes(Attribute.name) { IdentityHash.of(owner: className, name: $0) }

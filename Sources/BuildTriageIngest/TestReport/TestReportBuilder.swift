@@ -36,9 +36,13 @@ struct TestReportBuilder {
     var cases: [JUnitTestCase] = []
     var passedIdentities: [UInt64] = []
     var suiteCount = 0
+    /// Outcome values the format does not define, for the report's notes.
+    var unknownOutcomes: UnknownValues
 
-    init(kind: InputKind) {
+    /// `outcomeAttribute` names where the format writes a test's outcome (`outcome`, `result`, `status`).
+    init(kind: InputKind, outcomeAttribute: String) {
         self.kind = kind
+        unknownOutcomes = UnknownValues(attribute: outcomeAttribute, countedAs: "errored")
     }
 
     /// A plain pass, known by its identity's hash.
@@ -46,6 +50,14 @@ struct TestReportBuilder {
     mutating func pass(hash: UInt64) {
         counts.add(.passed)
         passedIdentities.append(hash)
+    }
+
+    /// The outcome `table` gives the attribute value in `slot`: errored when the value is missing or unknown, and an
+    /// unknown one is noted.
+    mutating func outcome(_ table: ValueTable<TestOutcome>, _ attributes: borrowing XMLAttributeValues, _ slot: Int) -> TestOutcome {
+        if let known = table.match(attributes, slot) { return known }
+        if attributes.isPresent(slot) { attributes.withBytes(slot) { unknownOutcomes.add($0) } }
+        return .errored
     }
 
     /// Any test: counted, and kept whole unless it is a plain pass.
@@ -61,7 +73,22 @@ struct TestReportBuilder {
     mutating func finish(root: String) -> JUnitReport {
         Self.radixSort(&passedIdentities)
         Self.trim(&cases)
-        return JUnitReport(kind: kind, root: root, suiteCount: suiteCount, counts: counts, cases: cases, passedIdentities: passedIdentities)
+        return JUnitReport(
+            kind: kind, root: root, suiteCount: suiteCount, counts: counts, cases: cases, passedIdentities: passedIdentities,
+            notes: unknownOutcomes.notes(format: Self.formatName(kind)))
+    }
+
+    /// How the notes name a format.
+    static func formatName(_ kind: InputKind) -> String {
+        switch kind {
+        case .nunit2: "NUnit 2"
+        case .nunit3: "NUnit 3"
+        case .trx: "TRX"
+        case .xunit: "xUnit.net"
+        case .testng: "TestNG"
+        case .cucumber: "Cucumber"
+        default: kind.rawValue
+        }
     }
 
     /// Keeps the cases at their exact count: the array grew by doubling, and a report's cases stay in memory for
@@ -144,6 +171,53 @@ struct TestReportBuilder {
             }
         }
         values = sorted
+    }
+}
+
+/// Outcome values a reader met that its format does not define: the tests that carry them are counted as
+/// Docs/formats.md says, and the report's notes name each value, so that no value is mapped silently. A few
+/// distinct values are named; the tests with any other are counted together (a file cannot flood the report).
+struct UnknownValues {
+    static let maxNamed = 8
+    /// Bytes of a value kept for its note.
+    static let maxValueBytes = 64
+
+    /// Where the values are written (`outcome`, `status`…) and what their carriers count as (`errored`).
+    let attribute: String
+    let countedAs: String
+    /// What carries a value: `test`, or `step or hook` (Cucumber's statuses belong to steps).
+    let carrier: (one: String, many: String)
+    private var named: [(value: [UInt8], count: Int)] = []
+    private var others = 0
+
+    init(attribute: String, countedAs: String, carrier: (one: String, many: String) = ("test", "tests")) {
+        self.attribute = attribute
+        self.countedAs = countedAs
+        self.carrier = carrier
+    }
+
+    mutating func add(_ value: UnsafeBufferPointer<UInt8>) {
+        let kept = value.prefix(Self.maxValueBytes)
+        if let index = named.firstIndex(where: { $0.value.elementsEqual(kept) }) {
+            named[index].count += 1
+        } else if named.count < Self.maxNamed {
+            named.append((Array(kept), 1))
+        } else {
+            others += 1
+        }
+    }
+
+    /// One line a value (and one for the others), in the order they were met.
+    func notes(format: String) -> [String] {
+        var notes = named.map { value, count in
+            // Shown as written, control characters replaced: a note is one line.
+            let shown = String(decoding: value, as: UTF8.self).map { $0.isNewline || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } == true ? "\u{FFFD}" : $0 }
+            return "\(count) \(count == 1 ? carrier.one : carrier.many) with \(attribute)=\"\(String(shown))\", which \(format) does not define: counted as \(countedAs)"
+        }
+        if others > 0 {
+            notes.append("\(others) more \(others == 1 ? carrier.one : carrier.many) with other values of \(attribute) that \(format) does not define: counted as \(countedAs)")
+        }
+        return notes
     }
 }
 

@@ -31,7 +31,7 @@ struct XUnitState: XMLReportState {
     private enum Capture: Int, CaseIterable { case message, stackTrace, reason, output }
 
     private var root: String?
-    private var report = TestReportBuilder(kind: .xunit)
+    private var report = TestReportBuilder(kind: .xunit, outcomeAttribute: "result")
     private var attributes = XMLAttributeValues(slots: Attribute.count)
     private var failureAttributes = XMLAttributeValues(slots: Attribute.count)
     private var caseDepth = -1
@@ -95,7 +95,7 @@ struct XUnitState: XMLReportState {
     private mutating func endCase() {
         caseDepth = -1
         failureDepth = -1
-        let outcome = Self.results.match(attributes, Attribute.result) ?? .errored
+        let outcome = report.outcome(Self.results, attributes, Attribute.result)
         if outcome == .passed {
             let hash =
                 attributes.isPresent(Attribute.name)
