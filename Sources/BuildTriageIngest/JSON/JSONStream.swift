@@ -206,7 +206,9 @@ struct JSONStream {
     private mutating func key(in keys: JSONKeys) throws(IngestError) -> Int? {
         // Matched where it lies when it can be.
         if let range = plainStringInBuffer() {
-            return buffer.withUnsafeBufferPointer { keys.index(of: UnsafeBufferPointer(rebasing: $0[range])) }
+            return buffer.withUnsafeBufferPointer { bytes in
+                keys.index(of: UnsafeBufferPointer(rebasing: bytes[range]), readable: bytes.count - range.lowerBound)
+            }
         }
         // One buffer for every other member name (only its index is handed on).
         var key = keyScratch
@@ -214,7 +216,7 @@ struct JSONStream {
         key.removeAll(keepingCapacity: true)
         try string(into: &key, limit: keys.longest + 1)
         defer { keyScratch = key }
-        return key.withUnsafeBufferPointer { keys.index(of: $0) }
+        return key.withUnsafeBufferPointer { keys.index(of: $0, readable: $0.count) }
     }
 
     /// Walks the array at the cursor (`[` next), calling `body` at each element; `body` must consume it.
@@ -479,8 +481,9 @@ struct JSONStream {
 /// The member names a reader looks for, matched on decoded bytes.
 struct JSONKeys: Sendable {
     private let names: [[UInt8]]
-    /// Each name's first eight bytes (zero after its end), compared before its length and the rest.
+    /// Each name's first eight bytes (zero after its end) and length, compared before the rest.
     private let heads: [UInt64]
+    private let lengths: [Int]
     /// An open-addressed table of the names by their head and length: a name's index + 1 (0: empty).
     private let slots: [Int8]
     let longest: Int
@@ -491,6 +494,7 @@ struct JSONKeys: Sendable {
         precondition(names.count < 64, "a key table holds fewer than 64 names")
         self.names = names.map { Array($0.utf8) }
         heads = self.names.map { $0.withUnsafeBufferPointer(Self.head) }
+        lengths = self.names.map(\.count)
         longest = self.names.map(\.count).max() ?? 0
         var slots = [Int8](repeating: 0, count: 64)
         for (index, name) in self.names.enumerated() {
@@ -513,15 +517,23 @@ struct JSONKeys: Sendable {
         return head
     }
 
-    func index(of key: UnsafeBufferPointer<UInt8>) -> Int? {
+    /// The index of the name `key` holds; `readable` bytes from its start may be read (at least its count): with
+    /// eight, its head is one load.
+    func index(of key: UnsafeBufferPointer<UInt8>, readable: Int) -> Int? {
         guard key.count <= longest else { return nil }
-        let head = Self.head(key)
+        var head: UInt64
+        if readable >= 8, let base = key.baseAddress {
+            head = UnsafeRawPointer(base).loadUnaligned(as: UInt64.self).littleEndian
+            if key.count < 8 { head &= (1 &<< UInt64(key.count &* 8)) &- 1 }
+        } else {
+            head = Self.head(key)
+        }
         var slot = Self.slot(head: head, count: key.count)
         while true {
             let entry = Int(slots[slot])
             if entry == 0 { return nil }
             let index = entry - 1
-            if heads[index] == head, names[index].count == key.count {
+            if heads[index] == head, lengths[index] == key.count {
                 if key.count <= 8 { return index }
                 let rest = names[index].withUnsafeBufferPointer { memcmp($0.baseAddress! + 8, key.baseAddress! + 8, key.count - 8) }
                 if rest == 0 { return index }
