@@ -48,7 +48,7 @@ public enum AnalysisEngine {
         var diagnostics = CollectionNotes.notes(for: context)
         // What the test-report readers noted about a file's content (outcome values its format does not define).
         for report in context.junitReports {
-            diagnostics += report.value.notes.map { "\(report.path): \($0)" }
+            diagnostics += (report.value.notes ?? []).map { "\(report.path): \($0)" }
         }
         var findings: [Finding] = []
         let knowledgeBase = KnowledgeBaseAnalyzer(rules: configuration.rules)

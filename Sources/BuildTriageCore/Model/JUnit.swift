@@ -164,12 +164,12 @@ public struct JUnitReport: Codable, Hashable, Sendable {
     public var passedIdentities: [UInt64]
     /// What the reader has to say about the file's content, one line each, without the path (the report's
     /// diagnostics add it): outcome values the format does not define, and how the tests that carry them were
-    /// counted. Empty for most files (and then not encoded).
-    public var notes: [String]
+    /// counted. nil for most files (and then not encoded).
+    public var notes: [String]?
 
     public init(
         kind: InputKind = .junit, root: String, suiteCount: Int, counts: TestCounts, cases: [JUnitTestCase], passedIdentities: [UInt64],
-        notes: [String] = []
+        notes: [String]? = nil
     ) {
         self.kind = kind
         self.root = root
@@ -184,17 +184,6 @@ public struct JUnitReport: Codable, Hashable, Sendable {
         case kind, root, suiteCount, counts, cases, passedIdentities, notes
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(root, forKey: .root)
-        try container.encode(suiteCount, forKey: .suiteCount)
-        try container.encode(counts, forKey: .counts)
-        try container.encode(cases, forKey: .cases)
-        try container.encode(passedIdentities, forKey: .passedIdentities)
-        if !notes.isEmpty { try container.encode(notes, forKey: .notes) }
-    }
-
     /// A report written before `kind` existed is JUnit.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -204,7 +193,7 @@ public struct JUnitReport: Codable, Hashable, Sendable {
         counts = try container.decode(TestCounts.self, forKey: .counts)
         cases = try container.decode([JUnitTestCase].self, forKey: .cases)
         passedIdentities = try container.decode([UInt64].self, forKey: .passedIdentities)
-        notes = try container.decodeIfPresent([String].self, forKey: .notes) ?? []
+        notes = try container.decodeIfPresent([String].self, forKey: .notes)
     }
 
     /// Whether a test with this subject id passed (plainly) somewhere in this report.

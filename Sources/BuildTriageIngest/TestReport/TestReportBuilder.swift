@@ -207,8 +207,9 @@ struct UnknownValues {
         }
     }
 
-    /// One line a value (and one for the others), in the order they were met.
-    func notes(format: String) -> [String] {
+    /// One line a value (and one for the others), in the order they were met; nil when there is none.
+    func notes(format: String) -> [String]? {
+        guard !named.isEmpty else { return nil }
         var notes = named.map { value, count in
             // Shown as written, control characters replaced: a note is one line.
             let shown = String(decoding: value, as: UTF8.self).map { $0.isNewline || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } == true ? "\u{FFFD}" : $0 }
