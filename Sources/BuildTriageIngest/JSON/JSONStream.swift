@@ -103,28 +103,55 @@ struct JSONStream {
     /// The next byte that is not white space, not consumed; nil at the end of the input.
     @inline(__always)
     mutating func peekByte() throws(IngestError) -> UInt8? {
-        // Compact JSON: the next byte is the one.
-        if position < count {
+        // Compact JSON: the next byte is the one; pretty-printed JSON: often the one after a single space.
+        if position &+ 1 < count {
             let byte = buffer[position]
             if byte > 0x20 { return byte }
+            let next = buffer[position &+ 1]
+            if byte == 0x20, next > 0x20 {
+                position &+= 1
+                return next
+            }
         }
         return try peekByteAfterSpace()
     }
 
+    /// White space skipped in one tight loop over the buffer (a pretty-printed report is half indentation: runs
+    /// of spaces go eight at a time), the lines counted as it goes.
     private mutating func peekByteAfterSpace() throws(IngestError) -> UInt8? {
         while true {
             guard try available() else { return nil }
-            let byte = buffer[position]
-            switch byte {
-            case 0x20, 0x09, 0x0D:
-                position += 1
-            case 0x0A:
-                position += 1
-                line += 1
-                lineStart = consumed + position
-            default:
-                return byte
+            let start = position
+            let end = count
+            var newlines = 0
+            var afterLastNewline = 0
+            let stop = buffer.withUnsafeBytes { bytes in
+                var index = start
+                while index < end {
+                    switch bytes[index] {
+                    case 0x20:
+                        index &+= 1
+                        while index &+ 8 <= end, bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) == 0x2020_2020_2020_2020 {
+                            index &+= 8
+                        }
+                    case 0x0A:
+                        index &+= 1
+                        newlines &+= 1
+                        afterLastNewline = index
+                    case 0x09, 0x0D:
+                        index &+= 1
+                    default:
+                        return index
+                    }
+                }
+                return index
             }
+            position = stop
+            if newlines > 0 {
+                line += newlines
+                lineStart = consumed + afterLastNewline
+            }
+            if stop < end { return buffer[stop] }
         }
     }
 
