@@ -107,23 +107,26 @@ def write_nunit3(out, rnd, outcomes, counts):
         out.write(f'    <test-suite type="TestFixture" id="0-{case_id}" name="{name.rsplit(".", 1)[1]}" fullname="{name}" classname="{name}" runstate="Runnable" testcasecount="{len(methods)}" result="Passed" site="Child">\n')
         for method, outcome in methods:
             case_id += 1
+            # NUnit 3 writes start-time and end-time on every test-case (as the corpus files show).
             common = (f'id="0-{case_id}" name="{method}" fullname="{name}.{method}" methodname="{method}" classname="{name}" '
                       f'runstate="Runnable" seed="{rnd.randint(1, 2**31)}"')
+            times = 'start-time="2026-11-20T14:00:01.0195450Z" end-time="2026-11-20T14:00:01.1677375Z" '
+
             if outcome in ("fail", "flaky"):
                 counts.add("failed")
                 trace = stack_trace(rnd, name, "NUnit.Framework.AssertionException")
                 retry = ' retry="1"' if outcome == "flaky" else ""
-                out.write(f'      <test-case {common} result="Failed"{retry} duration="0.031" asserts="1">\n'
+                out.write(f'      <test-case {common} result="Failed"{retry} {times}duration="0.031" asserts="1">\n'
                           f'        <failure>\n          <message><![CDATA[  Expected: 3\n  But was:  2\n]]></message>\n'
                           f'          <stack-trace><![CDATA[{trace}]]></stack-trace>\n        </failure>\n      </test-case>\n')
             elif outcome == "skip":
                 counts.add("skipped")
-                out.write(f'      <test-case {common} result="Skipped" label="Ignored" duration="0" asserts="0">\n'
+                out.write(f'      <test-case {common} result="Skipped" label="Ignored" {times}duration="0" asserts="0">\n'
                           '        <reason>\n          <message><![CDATA[flaky on CI]]></message>\n        </reason>\n      </test-case>\n')
             else:
                 counts.add("passed")
                 retry = ' retry="2"' if outcome == "flaky-pass" else ""
-                out.write(f'      <test-case {common} result="Passed"{retry} duration="{rnd.random() * 0.2:.6f}" asserts="1" />\n')
+                out.write(f'      <test-case {common} result="Passed"{retry} {times}duration="{rnd.random() * 0.2:.6f}" asserts="1" />\n')
         out.write('    </test-suite>\n')
     out.write('  </test-suite>\n</test-run>\n')
 
@@ -278,8 +281,8 @@ def write_cucumber(out, rnd, outcomes, counts):
         if not first_feature:
             out.write(",\n")
         first_feature = False
-        # One feature a line (cucumber-jvm pretty-prints; the reader's cost is per byte either way).
-        out.write(json.dumps(document, separators=(",", ":")))
+        # Pretty-printed with two spaces, as cucumber-jvm, cucumber-js and the corpus files write it.
+        out.write(json.dumps([document], indent=2)[2:-2])
     out.write("\n]\n")
 
 

@@ -13,6 +13,9 @@ public func fuzzCucumber(_ data: UnsafeRawPointer, _ size: Int) -> CInt {
         guard counts.total == counts.passed + counts.failed + counts.errored + counts.skipped,
             report.cases.count + report.passedIdentities.count == counts.total
         else { fatalError("inconsistent counts: \(counts)") }
+        // Unknown statuses: eight named, one line for the rest, each one line.
+        let notes = report.notes ?? []
+        guard notes.count <= 9, notes.allSatisfy({ !$0.contains(where: \.isNewline) }) else { fatalError("notes: \(notes)") }
     }
     _ = Ingestor.read(data: Data(bytes), path: "cucumber.json")
     return 0

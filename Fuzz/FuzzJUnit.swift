@@ -14,10 +14,13 @@ public func fuzzJUnit(_ data: UnsafeRawPointer, _ size: Int) -> CInt {
     return 0
 }
 
-/// What every reader promises: the buckets add up, and every test is kept or hashed.
+/// What every reader promises: the buckets add up, every test is kept or hashed, and the notes on unknown outcome
+/// values stay few (eight values named, one line for the rest), one line each.
 func check(_ report: JUnitReport) {
     let counts = report.counts
     guard counts.total == counts.passed + counts.failed + counts.errored + counts.skipped,
         report.cases.count + report.passedIdentities.count == counts.total
     else { fatalError("inconsistent counts: \(counts), \(report.cases.count) cases kept, \(report.passedIdentities.count) passes") }
+    let notes = report.notes ?? []
+    guard notes.count <= 9, notes.allSatisfy({ !$0.contains(where: \.isNewline) }) else { fatalError("notes: \(notes)") }
 }

@@ -39,18 +39,13 @@ public struct LenientList<Element: Codable & Sendable>: Sendable {
 extension LenientList: Equatable where Element: Equatable {}
 extension LenientList: Hashable where Element: Hashable {}
 
-/// Consumes one JSON value of any shape without keeping it.
-private struct Skipped: Decodable {
-    init(from decoder: any Decoder) throws {}
-}
+/// The elements of an array that decode as `Element`; the others are skipped. Fails only when the value is not an
+/// array. The one lenient list decoding: `LenientList` and the shapes' `lenientList(_:forKey:)` both read through it.
+struct LenientElements<Element: Decodable>: Decodable {
+    var elements: [Element] = []
 
-extension LenientList: Codable {
-    public init(from decoder: any Decoder) throws {
-        guard var container = try? decoder.unkeyedContainer() else {
-            wrappedValue = nil
-            return
-        }
-        var elements: [Element] = []
+    init(from decoder: any Decoder) throws {
+        var container = try decoder.unkeyedContainer()
         if let count = container.count { elements.reserveCapacity(min(count, 4096)) }
         while !container.isAtEnd {
             if let element = try? container.decode(Element.self) {
@@ -59,7 +54,17 @@ extension LenientList: Codable {
                 break
             }
         }
-        wrappedValue = elements
+    }
+}
+
+/// Consumes one JSON value of any shape without keeping it.
+private struct Skipped: Decodable {
+    init(from decoder: any Decoder) throws {}
+}
+
+extension LenientList: Codable {
+    public init(from decoder: any Decoder) throws {
+        wrappedValue = (try? LenientElements<Element>(from: decoder))?.elements
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -223,6 +223,48 @@ import Testing
         }
     }
 
+    // MARK: Unknown outcome values
+
+    @Test("an outcome value a reader does not know is counted by the rules and named in a note, never silently")
+    func unknownOutcomeValuesAreNoted() throws {
+        let trx = try xml("""
+            <TestRun><Results><UnitTestResult testId="1" testName="a" outcome="Foo"/><UnitTestResult testId="2" testName="b" outcome="Foo"/>
+            <UnitTestResult testId="3" testName="c" outcome="Passed"/><UnitTestResult testId="4" testName="d"/></Results></TestRun>
+            """)
+        #expect(buckets(trx) == [4, 1, 0, 3, 0])
+        #expect(trx.notes == [#"2 tests with outcome="Foo", which TRX does not define: counted as errored"#])
+
+        let testng = try xml(#"<testng-results><suite><test><class name="C"><test-method name="m" status="WHATEVER"/></class></test></suite></testng-results>"#)
+        #expect(buckets(testng) == [1, 0, 0, 1, 0])
+        #expect(testng.notes == [#"1 test with status="WHATEVER", which TestNG does not define: counted as errored"#])
+
+        let xunit = try xml(#"<assemblies><assembly><collection><test name="a" result="Odd"/><test name="b" result="Pass"/></collection></assembly></assemblies>"#)
+        #expect(xunit.notes == [#"1 test with result="Odd", which xUnit.net does not define: counted as errored"#])
+
+        // A value of the other NUnit version is unknown to this one.
+        let nunit3 = try xml(#"<test-run><test-case fullname="A.a" result="Success"/><test-case fullname="A.b" result="Bogus"/></test-run>"#)
+        #expect(buckets(nunit3) == [2, 0, 0, 2, 0])
+        #expect(nunit3.notes == [
+            #"1 test with result="Success", which NUnit 3 does not define: counted as errored"#,
+            #"1 test with result="Bogus", which NUnit 3 does not define: counted as errored"#,
+        ])
+
+        let cucumber = try cucumber("""
+            [{"name": "F", "elements": [{"name": "a", "steps": [{"result": {"status": "weird"}}, {"result": {"status": "weird"}}]},
+            {"name": "b", "steps": [{"result": {"status": "passed"}}]}]}]
+            """)
+        #expect(buckets(cucumber) == [2, 1, 1, 0, 0])
+        #expect(cucumber.notes == [#"2 steps or hooks with status="weird", which Cucumber does not define: counted as undefined"#])
+
+        // Known values make no note; the notes stay few however many values a file invents.
+        #expect(try xml(#"<testng-results><suite><test><class name="C"><test-method name="m" status="PASS"/></class></test></suite></testng-results>"#).notes == nil)
+        let many = (0..<50).map { "<test name=\"t\($0)\" result=\"R\($0)\"/>" }.joined()
+        let flood = try xml("<assemblies><assembly>\(many)</assembly></assemblies>")
+        #expect(flood.counts.errored == 50)
+        #expect(flood.notes?.count == UnknownValues.maxNamed + 1)
+        #expect(flood.notes?.last == "42 more tests with other values of result that xUnit.net does not define: counted as errored")
+    }
+
     // MARK: Detection
 
     @Test("the root element decides, after a prolog, a BOM, comments and a DOCTYPE, in UTF-8 or UTF-16")

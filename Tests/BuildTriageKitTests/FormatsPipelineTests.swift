@@ -50,6 +50,15 @@ struct FormatsPipelineTests {
         #expect(record.diagnostic?.contains("external entity") == true)
     }
 
+    @Test("an outcome value the reader does not know is a diagnostic naming the value and the file")
+    func unknownOutcomeIsADiagnostic() throws {
+        let trx = #"<TestRun><Results><UnitTestResult testId="1" testName="N.C.t" outcome="Foo"/></Results></TestRun>"#
+        let report = try run([("odd.trx", trx)])
+        #expect(report.tests.errored == 1)
+        let note = try #require(report.diagnostics.first { $0.contains(#"outcome="Foo""#) })
+        #expect(note.hasSuffix(#"odd.trx: 1 test with outcome="Foo", which TRX does not define: counted as errored"#))
+    }
+
     @Test("a file's name never decides its format")
     func contentNotName() throws {
         let testng = "<testng-results><suite><test><class name=\"C\"><test-method name=\"m\" status=\"FAIL\"/></class></test></suite></testng-results>"

@@ -46,6 +46,10 @@ public enum AnalysisEngine {
     public static func analyze(_ input: TriageInput, configuration: AnalysisConfiguration = AnalysisConfiguration()) -> AnalysisResult {
         var context = AnalysisContext(input: input, retryBudget: configuration.retryBudget)
         var diagnostics = CollectionNotes.notes(for: context)
+        // What the test-report readers noted about a file's content (outcome values its format does not define).
+        for report in context.junitReports {
+            diagnostics += (report.value.notes ?? []).map { "\(report.path): \($0)" }
+        }
         var findings: [Finding] = []
         let knowledgeBase = KnowledgeBaseAnalyzer(rules: configuration.rules)
         // The primary analyzers are independent (pure, reading the same context): they run concurrently, each

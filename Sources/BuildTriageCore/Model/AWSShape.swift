@@ -241,28 +241,6 @@ extension KeyedDecodingContainer {
     }
 }
 
-/// The elements of an array that decode as `Element`; the others are skipped.
-private struct LenientElements<Element: Decodable>: Decodable {
-    var elements: [Element] = []
-
-    init(from decoder: any Decoder) throws {
-        var container = try decoder.unkeyedContainer()
-        if let count = container.count { elements.reserveCapacity(min(count, 4096)) }
-        while !container.isAtEnd {
-            if let element = try? container.decode(Element.self) {
-                elements.append(element)
-            } else if (try? container.decode(Skipped.self)) == nil {
-                break
-            }
-        }
-    }
-}
-
-/// Consumes one JSON value of any shape without keeping it.
-private struct Skipped: Decodable {
-    init(from decoder: any Decoder) throws {}
-}
-
 // MARK: Names matched on bytes
 
 /// A list of names prepared for matching raw UTF-8 bytes: a candidate is compared by its length and its first eight

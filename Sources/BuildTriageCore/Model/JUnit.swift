@@ -162,9 +162,14 @@ public struct JUnitReport: Codable, Hashable, Sendable {
     public var cases: [JUnitTestCase]
     /// Sorted `TestIdentity.hash` values of the plain passes.
     public var passedIdentities: [UInt64]
+    /// What the reader has to say about the file's content, one line each, without the path (the report's
+    /// diagnostics add it): outcome values the format does not define, and how the tests that carry them were
+    /// counted. nil for most files (and then not encoded).
+    public var notes: [String]?
 
     public init(
-        kind: InputKind = .junit, root: String, suiteCount: Int, counts: TestCounts, cases: [JUnitTestCase], passedIdentities: [UInt64]
+        kind: InputKind = .junit, root: String, suiteCount: Int, counts: TestCounts, cases: [JUnitTestCase], passedIdentities: [UInt64],
+        notes: [String]? = nil
     ) {
         self.kind = kind
         self.root = root
@@ -172,10 +177,11 @@ public struct JUnitReport: Codable, Hashable, Sendable {
         self.counts = counts
         self.cases = cases
         self.passedIdentities = passedIdentities
+        self.notes = notes
     }
 
     private enum CodingKeys: String, CodingKey {
-        case kind, root, suiteCount, counts, cases, passedIdentities
+        case kind, root, suiteCount, counts, cases, passedIdentities, notes
     }
 
     /// A report written before `kind` existed is JUnit.
@@ -187,6 +193,7 @@ public struct JUnitReport: Codable, Hashable, Sendable {
         counts = try container.decode(TestCounts.self, forKey: .counts)
         cases = try container.decode([JUnitTestCase].self, forKey: .cases)
         passedIdentities = try container.decode([UInt64].self, forKey: .passedIdentities)
+        notes = try container.decodeIfPresent([String].self, forKey: .notes)
     }
 
     /// Whether a test with this subject id passed (plainly) somewhere in this report.

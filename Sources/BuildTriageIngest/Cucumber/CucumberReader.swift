@@ -102,7 +102,12 @@ private enum Key {
 }
 
 private struct CucumberWalker {
-    var report = TestReportBuilder(kind: .cucumber)
+    var report: TestReportBuilder = {
+        var report = TestReportBuilder(kind: .cucumber, outcomeAttribute: "status")
+        // Statuses belong to steps and hooks; an unknown one is read as `undefined` (which fails the scenario).
+        report.unknownOutcomes = UnknownValues(attribute: "status", countedAs: "undefined", carrier: ("step or hook", "steps or hooks"))
+        return report
+    }()
     /// The document is an array (the shape of a Cucumber report); a feature that does not fit refuses it.
     var recognised = false
     private var names: [UInt8] = []
@@ -172,7 +177,7 @@ private struct CucumberWalker {
                 scenario.outcome == .failed
                 ? TestFailure(
                     kind: .failure, type: verdict.status == .failed ? nil : statusWord,
-                    message: (detail.flatMap { $0.split(whereSeparator: \.isNewline).first.map(String.init) }
+                    message: (detail.flatMap { $0.firstLines(1) { _ in true }.first.map(String.init) }
                         ?? "\(statusWord) step\(step.map { ": \($0)" } ?? "")").capped(bytes: JUnitLimits.messageBytes),
                     details: detail?.capped(bytes: JUnitLimits.detailBytes))
                 : nil
@@ -196,6 +201,18 @@ private struct CucumberWalker {
     }
 
     private enum ElementType { case scenario, background, outline }
+    private static let lineSuffix = Array(" (line ".utf8)
+
+    /// `value`'s decimal digits (`value` is not negative).
+    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        var divisor = 1
+        while value / divisor >= 10 { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+            divisor /= 10
+        }
+    }
+    private static let background = Array("background".utf8), outline = Array("scenario_outline".utf8)
 
     private mutating func element(_ stream: inout JSONStream) throws(IngestError) {
         let reportLine = stream.line
@@ -211,8 +228,9 @@ private struct CucumberWalker {
         try stream.object(Key.names) { stream, key throws(IngestError) in
             switch key {
             case Key.type:
-                let value = try stream.stringValue(limit: 32) ?? []
-                type = value.elementsEqual("background".utf8) ? .background : value.elementsEqual("scenario_outline".utf8) ? .outline : .scenario
+                type = try stream.withStringValue(limit: 32) { value in
+                    value.elementsEqual(Self.background) ? .background : value.elementsEqual(Self.outline) ? .outline : .scenario
+                } ?? .scenario
             case Key.name: name = try stream.stringValue(limit: 1024) ?? []
             case Key.line: line = try stream.numberValue()
             case Key.before, Key.after: try results(&stream, into: &verdict, duration: &duration, isStep: false)
@@ -237,7 +255,11 @@ private struct CucumberWalker {
         let start = names.count
         names += name
         let sourceLine = line.flatMap { $0.isFinite && $0 >= 0 && $0 < 1e15 ? Int($0) : nil }
-        if let sourceLine { names += Array(" (line \(sourceLine))".utf8) }
+        if let sourceLine {
+            names += Self.lineSuffix
+            Self.appendDecimal(sourceLine, to: &names)
+            names.append(UInt8(ascii: ")"))
+        }
         let outcome = worst.status.outcome
         scenarios.append(
             PendingScenario(
@@ -246,7 +268,7 @@ private struct CucumberWalker {
     }
 
     /// Hooks or steps (with their own `before`/`after` hooks): each one's result merged into `verdict`.
-    private func results(_ stream: inout JSONStream, into verdict: inout Verdict, duration: inout Double, isStep: Bool) throws(IngestError) {
+    private mutating func results(_ stream: inout JSONStream, into verdict: inout Verdict, duration: inout Double, isStep: Bool) throws(IngestError) {
         guard try stream.peek() == UInt8(ascii: "[") else {
             try stream.skipValue()
             return
@@ -272,8 +294,10 @@ private struct CucumberWalker {
                     try stream.object(Key.names) { stream, key throws(IngestError) in
                         switch key {
                         case Key.status:
-                            own.status = try stream.stringValue(limit: 32).flatMap { bytes in
-                                bytes.withUnsafeBufferPointer { Status.table.match($0) }
+                            own.status = try stream.withStringValue(limit: UnknownValues.maxValueBytes) { value in
+                                if let known = Status.table.match(value) { return known }
+                                report.unknownOutcomes.add(value)
+                                return .undefined
                             } ?? .undefined
                         case Key.errorMessage: own.errorMessage = try stream.stringValue(limit: JUnitLimits.detailBytes) ?? []
                         case Key.duration: duration += try stream.numberValue() ?? 0

@@ -53,19 +53,9 @@ package struct FastJSONCursor {
         UnsafeRawPointer(bytes + offset).loadUnaligned(as: UInt64.self).littleEndian
     }
 
-    /// Advances `position` over eight-byte words of a string that hold only printable ASCII other than `"` and `\`.
+    /// Advances `position` over the bytes of a string that are printable ASCII other than `"` and `\`.
     @inline(__always) private mutating func skipPlainStringWords() {
-        while position + 8 <= count {
-            let word = load8(position)
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let high: UInt64 = 0x8080_8080_8080_8080
-            let quote = word ^ (ones &* 0x22)
-            let backslash = word ^ (ones &* 0x5C)
-            // A byte below 0x20, a zero byte (the XORs: `"` or `\`), or a byte with its high bit set.
-            let special = ((word &- ones &* 0x20) | (quote &- ones) | (backslash &- ones) | word) & high
-            if special != 0 { return }
-            position += 8
-        }
+        position = JSONScan.plainStringEnd(bytes, from: position, to: count, asciiOnly: true)
     }
 
     /// The next byte that is not whitespace (not consumed).

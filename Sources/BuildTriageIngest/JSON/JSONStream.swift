@@ -101,31 +101,74 @@ struct JSONStream {
     }
 
     /// The next byte that is not white space, not consumed; nil at the end of the input.
+    @inline(__always)
     mutating func peekByte() throws(IngestError) -> UInt8? {
+        // Compact JSON: the next byte is the one; pretty-printed JSON: often the one after a single space.
+        if position &+ 1 < count {
+            let byte = buffer[position]
+            if byte > 0x20 { return byte }
+            let next = buffer[position &+ 1]
+            if byte == 0x20, next > 0x20 {
+                position &+= 1
+                return next
+            }
+        }
+        return try peekByteAfterSpace()
+    }
+
+    /// White space skipped in one tight loop over the buffer (a pretty-printed report is half indentation: runs
+    /// of spaces go eight at a time), the lines counted as it goes.
+    private mutating func peekByteAfterSpace() throws(IngestError) -> UInt8? {
         while true {
             guard try available() else { return nil }
-            let byte = buffer[position]
-            switch byte {
-            case 0x20, 0x09, 0x0D:
-                position += 1
-            case 0x0A:
-                position += 1
-                line += 1
-                lineStart = consumed + position
-            default:
-                return byte
+            let start = position
+            let end = count
+            var newlines = 0
+            var afterLastNewline = 0
+            let stop = buffer.withUnsafeBytes { bytes in
+                var index = start
+                while index < end {
+                    switch bytes[index] {
+                    case 0x20:
+                        index &+= 1
+                        while index &+ 8 <= end, bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) == 0x2020_2020_2020_2020 {
+                            index &+= 8
+                        }
+                    case 0x0A:
+                        index &+= 1
+                        newlines &+= 1
+                        afterLastNewline = index
+                    case 0x09, 0x0D:
+                        index &+= 1
+                    default:
+                        return index
+                    }
+                }
+                return index
             }
+            position = stop
+            if newlines > 0 {
+                line += newlines
+                lineStart = consumed + afterLastNewline
+            }
+            if stop < end { return buffer[stop] }
         }
     }
 
+    @inline(__always)
     mutating func peek() throws(IngestError) -> UInt8 {
         guard let byte = try peekByte() else { throw endError() }
         return byte
     }
 
+    @inline(__always)
     private mutating func expect(_ expected: UInt8) throws(IngestError) {
-        guard try peek() == expected else { throw unexpected(expecting: "'\(Character(Unicode.Scalar(expected)))'") }
+        guard try peek() == expected else { throw unexpected(expectingByte: expected) }
         position += 1
+    }
+
+    private func unexpected(expectingByte expected: UInt8) -> IngestError {
+        unexpected(expecting: "'\(Character(Unicode.Scalar(expected)))'")
     }
 
     private func unexpected(expecting: String) -> IngestError {
@@ -160,13 +203,7 @@ struct JSONStream {
         }
         while true {
             guard try peek() == UInt8(ascii: "\"") else { throw unexpected(expecting: "a member name") }
-            // One buffer for every member name (only its index is handed on).
-            var key = keyScratch
-            keyScratch = []
-            key.removeAll(keepingCapacity: true)
-            try string(into: &key, limit: keys.longest + 1)
-            let index = keys.index(of: key)
-            keyScratch = key
+            let index = try key(in: keys)
             try expect(UInt8(ascii: ":"))
             try body(&self, index)
             let next = try peek()
@@ -179,6 +216,34 @@ struct JSONStream {
             depth -= 1
             return
         }
+    }
+
+    /// The string at the cursor (`"` next), consumed, when it holds no escape and ends in the buffer (the common
+    /// case): where its bytes lie in the buffer. nil (nothing consumed) otherwise.
+    @inline(__always)
+    private mutating func plainStringInBuffer() -> Range<Int>? {
+        let start = position + 1
+        let end = buffer.withUnsafeBufferPointer { JSONScan.plainStringEnd($0.baseAddress!, from: start, to: count, asciiOnly: false) }
+        guard end < count, buffer[end] == UInt8(ascii: "\"") else { return nil }
+        position = end + 1
+        return start..<end
+    }
+
+    /// The member name at the cursor (`"` next), consumed: its index in `keys`, nil for another name.
+    private mutating func key(in keys: JSONKeys) throws(IngestError) -> Int? {
+        // Matched where it lies when it can be.
+        if let range = plainStringInBuffer() {
+            return buffer.withUnsafeBufferPointer { bytes in
+                keys.index(of: UnsafeBufferPointer(rebasing: bytes[range]), readable: bytes.count - range.lowerBound)
+            }
+        }
+        // One buffer for every other member name (only its index is handed on).
+        var key = keyScratch
+        keyScratch = []
+        key.removeAll(keepingCapacity: true)
+        try string(into: &key, limit: keys.longest + 1)
+        defer { keyScratch = key }
+        return key.withUnsafeBufferPointer { keys.index(of: $0, readable: $0.count) }
     }
 
     /// Walks the array at the cursor (`[` next), calling `body` at each element; `body` must consume it.
@@ -212,6 +277,7 @@ struct JSONStream {
         case UInt8(ascii: "{"): try object(JSONKeys.none) { stream, _ throws(IngestError) in try stream.skipValue() }
         case UInt8(ascii: "["): try array { stream throws(IngestError) in try stream.skipValue() }
         case UInt8(ascii: "\""):
+            guard plainStringInBuffer() == nil else { return }
             var none: [UInt8] = []
             try string(into: &none, limit: 0)
         default: _ = try scalar()
@@ -230,6 +296,22 @@ struct JSONStream {
         return bytes
     }
 
+    /// `body` called with the string at the cursor, decoded, up to `limit` bytes (read where it lies in the buffer
+    /// when it can be, else copied); nil (and the value skipped) when the value is not a string.
+    mutating func withStringValue<Result>(limit: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) throws(IngestError) -> Result? {
+        guard try peek() == UInt8(ascii: "\"") else {
+            try skipValue()
+            return nil
+        }
+        if let range = plainStringInBuffer() {
+            let kept = range.lowerBound..<min(range.upperBound, range.lowerBound + limit)
+            return buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[kept])) }
+        }
+        var bytes: [UInt8] = []
+        try string(into: &bytes, limit: limit)
+        return bytes.withUnsafeBufferPointer(body)
+    }
+
     /// A number at the cursor as a Double; nil (and the value skipped) for any other value.
     mutating func numberValue() throws(IngestError) -> Double? {
         switch try peek() {
@@ -244,17 +326,10 @@ struct JSONStream {
     private mutating func string(into bytes: inout [UInt8], limit: Int) throws(IngestError) {
         position += 1
         while true {
-            // Plain bytes in the buffer, scanned without bounds checks.
+            // Plain bytes in the buffer, scanned a word at a time.
             let start = position
             position = buffer.withUnsafeBufferPointer { bytes in
-                var index = start
-                let end = count
-                while index < end {
-                    let byte = bytes[index]
-                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-                    index &+= 1
-                }
-                return index
+                JSONScan.plainStringEnd(bytes.baseAddress!, from: start, to: count, asciiOnly: false)
             }
             if position > start, bytes.count < limit {
                 bytes.append(contentsOf: buffer[start..<min(position, start + limit - bytes.count)])
@@ -334,6 +409,7 @@ struct JSONStream {
             try delimiter()
             return nil
         }
+        if let value = plainIntegerInBuffer() { return value }
         // JSON's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?. A plain integer (the durations and
         // lines of a report) is computed as it is read; any other number is parsed from its bytes at the end.
         let startConsumed = consumed
@@ -386,6 +462,39 @@ struct JSONStream {
         return Double(String(decoding: buffer[start..<position], as: UTF8.self))
     }
 
+    /// The number at the cursor, consumed, when it is a plain integer of at most 18 digits followed by a delimiter,
+    /// all in the buffer (the lines and durations of a report); nil (nothing consumed) for anything else, which
+    /// `scalar()` reads the long way.
+    @inline(__always)
+    private mutating func plainIntegerInBuffer() -> Double? {
+        let start = position
+        let found: (value: Double, end: Int)? = buffer.withUnsafeBufferPointer { bytes in
+            var index = start
+            let negative = bytes[index] == UInt8(ascii: "-")
+            if negative { index &+= 1 }
+            let first = index
+            var magnitude: UInt64 = 0
+            while index < count, index &- first < 19 {
+                let digit = bytes[index] &- UInt8(ascii: "0")
+                guard digit < 10 else { break }
+                magnitude = magnitude &* 10 &+ UInt64(digit)
+                index &+= 1
+            }
+            let digits = index &- first
+            // No digit, a leading zero, 19 digits or more, or the end of the buffer: the long way decides.
+            guard digits > 0, digits < 19, index < count, digits == 1 || bytes[first] != UInt8(ascii: "0") else { return nil }
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"):
+                return (negative ? -Double(magnitude) : Double(magnitude), index)
+            default:
+                return nil
+            }
+        }
+        guard let found else { return nil }
+        position = found.end
+        return found.value
+    }
+
     /// A value ends at white space, `,`, `}`, `]` or the end of the input.
     private mutating func delimiter() throws(IngestError) {
         guard try available() else { return }
@@ -399,17 +508,94 @@ struct JSONStream {
 /// The member names a reader looks for, matched on decoded bytes.
 struct JSONKeys: Sendable {
     private let names: [[UInt8]]
+    /// Each name's first eight bytes (zero after its end) and length, compared before the rest.
+    private let heads: [UInt64]
+    private let lengths: [Int]
+    /// An open-addressed table of the names by their head and length: a name's index + 1 (0: empty).
+    private let slots: [Int8]
     let longest: Int
 
     static let none = JSONKeys([])
 
     init(_ names: [String]) {
+        precondition(names.count < 64, "a key table holds fewer than 64 names")
         self.names = names.map { Array($0.utf8) }
+        heads = self.names.map { $0.withUnsafeBufferPointer(Self.head) }
+        lengths = self.names.map(\.count)
         longest = self.names.map(\.count).max() ?? 0
+        var slots = [Int8](repeating: 0, count: 64)
+        for (index, name) in self.names.enumerated() {
+            var slot = Self.slot(head: heads[index], count: name.count)
+            while slots[slot] != 0 { slot = (slot &+ 1) & 63 }
+            slots[slot] = Int8(index + 1)
+        }
+        self.slots = slots
     }
 
-    func index(of key: [UInt8]) -> Int? {
-        for (index, name) in names.enumerated() where name.count == key.count && name == key { return index }
-        return nil
+    @inline(__always)
+    private static func slot(head: UInt64, count: Int) -> Int {
+        Int(truncatingIfNeeded: ((head ^ UInt64(truncatingIfNeeded: count)) &* 0x9E37_79B9_7F4A_7C15) >> 58)
+    }
+
+    @inline(__always)
+    private static func head(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var head: UInt64 = 0
+        for index in 0..<min(8, bytes.count) { head |= UInt64(bytes[index]) << UInt64(index &* 8) }
+        return head
+    }
+
+    /// The index of the name `key` holds; `readable` bytes from its start may be read (at least its count): with
+    /// eight, its head is one load.
+    func index(of key: UnsafeBufferPointer<UInt8>, readable: Int) -> Int? {
+        guard key.count <= longest else { return nil }
+        var head: UInt64
+        if readable >= 8, let base = key.baseAddress {
+            head = UnsafeRawPointer(base).loadUnaligned(as: UInt64.self).littleEndian
+            if key.count < 8 { head &= (1 &<< UInt64(key.count &* 8)) &- 1 }
+        } else {
+            head = Self.head(key)
+        }
+        var slot = Self.slot(head: head, count: key.count)
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { return nil }
+            let index = entry - 1
+            if heads[index] == head, lengths[index] == key.count {
+                if key.count <= 8 { return index }
+                let rest = names[index].withUnsafeBufferPointer { memcmp($0.baseAddress! + 8, key.baseAddress! + 8, key.count - 8) }
+                if rest == 0 { return index }
+            }
+            slot = (slot &+ 1) & 63
+        }
+    }
+}
+
+/// The string scanning the two JSON readers share (`JSONStream`, `FastJSONCursor`).
+enum JSONScan {
+    /// Where the bytes that can be taken as they are inside a string end, from `start` (before `end`): the index of
+    /// the first `"`, `\\` or control character — or, with `asciiOnly`, byte of 0x80 or more — else `end`. Eight
+    /// bytes at a time: a word's special bytes are found with the zero-byte and less-than tests, whose lowest flagged
+    /// byte is exact (a borrow can only flag bytes above a true one).
+    @inline(__always)
+    static func plainStringEnd(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int, asciiOnly: Bool) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        var index = start
+        while index &+ 8 <= end {
+            let word = UnsafeRawPointer(bytes + index).loadUnaligned(as: UInt64.self).littleEndian
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            var special = ((word &- ones &* 0x20) | (quote &- ones) | (backslash &- ones)) & ~word
+            if asciiOnly { special |= word }
+            special &= high
+            if special != 0 { return index &+ (special.trailingZeroBitCount &>> 3) }
+            index &+= 8
+        }
+        while index < end {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || (asciiOnly && byte >= 0x80) { return index }
+            index &+= 1
+        }
+        return end
     }
 }

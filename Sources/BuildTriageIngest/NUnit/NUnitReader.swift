@@ -45,11 +45,11 @@ struct NUnitState: XMLReportState {
     private static let nunit3Results = ValueTable<Bool>([("Passed", true), ("Failed", true), ("Skipped", true), ("Warning", true)])
     private static let falseWords = ValueTable<Bool>([("False", true)])
 
-    private enum Capture: Equatable { case failureMessage, stackTrace, reasonMessage, output }
+    private enum Capture: Int, CaseIterable { case failureMessage, stackTrace, reasonMessage, output }
 
     private var mode = Mode.undecided
     private var root: String?
-    private var report = TestReportBuilder(kind: .nunit3)
+    private var report = TestReportBuilder(kind: .nunit3, outcomeAttribute: "result")
     /// Cases without a result in a bare suite whose version is not known yet: counted by NUnit 2's rules if it
     /// turns out to be NUnit 2.
     private var undecidedCases: [JUnitTestCase] = []
@@ -63,10 +63,6 @@ struct NUnitState: XMLReportState {
     private var child: Element?
     private var sawFailure = false
     private var capture = TextCapture<Capture>()
-    private var message: [UInt8] = []
-    private var stackTrace: [UInt8] = []
-    private var reason: [UInt8] = []
-    private var output: [UInt8] = []
 
     init() {}
 
@@ -106,10 +102,7 @@ struct NUnitState: XMLReportState {
             if mode == .undecided, !nunit3Evidence { noteEvidence(attributes) }
             sawFailure = false
             child = nil
-            message.removeAll(keepingCapacity: true)
-            stackTrace.removeAll(keepingCapacity: true)
-            reason.removeAll(keepingCapacity: true)
-            output.removeAll(keepingCapacity: true)
+            capture.removeAll()
             if isEmpty { endCase() }
         case .failure?, .reason?:
             guard caseDepth >= 0, depth == caseDepth + 1 else { return }
@@ -139,13 +132,7 @@ struct NUnitState: XMLReportState {
     }
 
     mutating func text(depth: Int, parser: XMLPushParser) {
-        guard let slot = capture.slot else { return }
-        switch slot {
-        case .failureMessage: capture.text(depth: depth, parser: parser, into: &message)
-        case .stackTrace: capture.text(depth: depth, parser: parser, into: &stackTrace)
-        case .reasonMessage: capture.text(depth: depth, parser: parser, into: &reason)
-        case .output: capture.text(depth: depth, parser: parser, into: &output)
-        }
+        capture.text(depth: depth, parser: parser)
     }
 
     mutating func endElement(depth: Int) {
@@ -166,6 +153,7 @@ struct NUnitState: XMLReportState {
         if attributes.isPresent(Attribute.result) {
             switch Self.results.match(attributes, Attribute.result) {
             case (.nunit2, _)? where mode == .nunit3, (.nunit3, _)? where mode == .nunit2, nil:
+                attributes.withBytes(Attribute.result) { report.unknownOutcomes.add($0) }
                 outcome = .errored
             case (_, let known?)?:
                 outcome = known
@@ -208,22 +196,19 @@ struct NUnitState: XMLReportState {
         var classname = attributes.string(Attribute.classname)
         var name = attributes.string(Attribute.name) ?? ""
         if let fullname = attributes.string(Attribute.fullname) {
-            if let owner = classname, !owner.isEmpty, fullname.hasPrefix(owner + "."), fullname.count > owner.count + 1 {
-                name = String(fullname.dropFirst(owner.count + 1))
-            } else {
-                classname = nil
-                name = fullname
-            }
+            (classname, name) = TestReportBuilder.split(fullName: fullname, owner: classname)
         }
         let failure: TestFailure? =
             outcome == .failed || outcome == .errored
-            ? TestReportBuilder.failure(outcome == .errored ? .error : .failure, type: nil, message: message, details: stackTrace) : nil
+            ? TestReportBuilder.failure(
+                outcome == .errored ? .error : .failure, type: nil, message: capture[.failureMessage], details: capture[.stackTrace])
+            : nil
         let time = attributes.string(Attribute.duration) ?? attributes.string(Attribute.time)
         return JUnitTestCase(
             classname: classname, name: name, reportLine: caseLine > 0 ? caseLine : nil, time: JUnitReader.parseTime(time),
             outcome: outcome, failure: failure,
-            skippedMessage: outcome == .skipped ? TestReportBuilder.text(reason)?.capped(bytes: JUnitLimits.messageBytes) : nil,
-            systemOut: TestReportBuilder.text(output)?.capped(bytes: JUnitLimits.outputBytes))
+            skippedMessage: outcome == .skipped ? TestReportBuilder.text(capture[.reasonMessage])?.capped(bytes: JUnitLimits.messageBytes) : nil,
+            systemOut: TestReportBuilder.text(capture[.output])?.capped(bytes: JUnitLimits.outputBytes))
     }
 
     mutating func finish() throws(IngestError) -> JUnitReport {

@@ -39,7 +39,7 @@ struct TRXState: XMLReportState {
         ("NotExecuted", .skipped), ("Inconclusive", .skipped), ("Pending", .skipped),
     ])
 
-    private enum Capture: Equatable { case message, stackTrace, stdOut }
+    private enum Capture: Int, CaseIterable { case message, stackTrace, stdOut }
 
     /// One open result element (results nest through `<InnerResults>`).
     private struct OpenResult {
@@ -47,28 +47,28 @@ struct TRXState: XMLReportState {
         var line: Int
         var attributes = XMLAttributeValues(slots: Attribute.count)
         var hasInnerResults = false
-        var message: [UInt8] = []
-        var stackTrace: [UInt8] = []
-        var stdOut: [UInt8] = []
+        /// Its message, stack trace and output (a capture a result: text goes to the innermost open one).
+        var capture = TextCapture<Capture>()
     }
 
-    /// A passing leaf whose class was not known when it ended (the definitions come later).
+    /// A passing leaf whose class was not known when it ended (the definitions come later): 16 bytes, its name
+    /// split at its last `.` (before any `(`) into a prefix, interned (usually the class: the tests of a class share
+    /// it), and the rest, kept in `pendingNames` one after another.
     private struct PendingPass {
         var testId: UInt64
-        var nameStart: Int
-        var nameEnd: Int
+        /// In `prefixes`; -1 for a name without a `.`.
+        var prefix: Int32
+        var restLength: UInt32
     }
 
     private var root: String?
-    private var report = TestReportBuilder(kind: .trx)
+    private var report = TestReportBuilder(kind: .trx, outcomeAttribute: "outcome")
     private var resultsDepth = -1
     private var open: [OpenResult] = []
     private var openCount = 0
-    private var capture = TextCapture<Capture>()
     /// Classes by the hash of the test id, and the class names.
     private var classOfTest: [UInt64: Int32] = [:]
-    private var classIndex: [[UInt8]: Int32] = [:]
-    private var classNames: [[UInt8]] = []
+    private var classNames = ByteStrings()
     private var definitionAttributes = XMLAttributeValues(slots: Attribute.count)
     private var lastClassAttribute: [UInt8] = []
     private var lastClassIndex: Int32 = -1
@@ -76,6 +76,7 @@ struct TRXState: XMLReportState {
     private var unitTestID: UInt64 = 0
     private var pendingPasses: [PendingPass] = []
     private var pendingNames: [UInt8] = []
+    private var prefixes = ByteStrings()
     /// Kept cases whose class is filled in at the end, with their test id hashes.
     private var pendingCases: [(index: Int, testId: UInt64)] = []
 
@@ -105,20 +106,18 @@ struct TRXState: XMLReportState {
             open[openCount].depth = depth
             open[openCount].line = reader.elementLine
             open[openCount].hasInnerResults = false
-            open[openCount].message.removeAll(keepingCapacity: true)
-            open[openCount].stackTrace.removeAll(keepingCapacity: true)
-            open[openCount].stdOut.removeAll(keepingCapacity: true)
+            open[openCount].capture.removeAll()
             reader.readAttributes(Attribute.table, into: &open[openCount].attributes)
             openCount += 1
             if isEmpty { endResult() }
         case .message?, .stackTrace?:
             // Output > ErrorInfo > Message | StackTrace.
             guard openCount > 0, depth == open[openCount - 1].depth + 3, !isEmpty else { return }
-            capture.start(element == .message ? .message : .stackTrace, depth: depth,
+            open[openCount - 1].capture.start(element == .message ? .message : .stackTrace, depth: depth,
                 limit: element == .message ? JUnitLimits.messageBytes : JUnitLimits.detailBytes)
         case .stdOut?:
             guard openCount > 0, depth == open[openCount - 1].depth + 2, !isEmpty else { return }
-            capture.start(.stdOut, depth: depth, limit: JUnitLimits.outputBytes)
+            open[openCount - 1].capture.start(.stdOut, depth: depth, limit: JUnitLimits.outputBytes)
         case .unitTest?:
             guard openCount == 0 else { return }
             reader.readAttributes(Attribute.table, into: &definitionAttributes)
@@ -138,32 +137,19 @@ struct TRXState: XMLReportState {
             // `Namespace.Class, Assembly, Version=…`: the class only.
             if let comma = name.firstIndex(of: UInt8(ascii: ",")) { name.removeSubrange(comma...) }
             while name.last == 0x20 { name.removeLast() }
-            let index: Int32
-            defer { lastClassIndex = index }
-            if let known = classIndex[name] {
-                index = known
-            } else {
-                index = Int32(classNames.count)
-                classNames.append(name)
-                classIndex[name] = index
-            }
-            classOfTest[unitTestID] = index
+            lastClassIndex = classNames.index(of: name)
+            classOfTest[unitTestID] = lastClassIndex
         default:
             break
         }
     }
 
     mutating func text(depth: Int, parser: XMLPushParser) {
-        guard let slot = capture.slot, openCount > 0 else { return }
-        switch slot {
-        case .message: capture.text(depth: depth, parser: parser, into: &open[openCount - 1].message)
-        case .stackTrace: capture.text(depth: depth, parser: parser, into: &open[openCount - 1].stackTrace)
-        case .stdOut: capture.text(depth: depth, parser: parser, into: &open[openCount - 1].stdOut)
-        }
+        if openCount > 0 { open[openCount - 1].capture.text(depth: depth, parser: parser) }
     }
 
     mutating func endElement(depth: Int) {
-        if capture.isActive, capture.end(depth: depth) != nil { return }
+        if openCount > 0, open[openCount - 1].capture.isActive, open[openCount - 1].capture.end(depth: depth) != nil { return }
         if openCount > 0, depth == open[openCount - 1].depth {
             endResult()
         } else if depth == resultsDepth {
@@ -179,22 +165,20 @@ struct TRXState: XMLReportState {
         // An aggregate: its leaves were counted.
         guard !result.hasInnerResults else { return }
         let attributes = result.attributes
-        let outcome = Self.outcomes.match(attributes, Attribute.outcome) ?? .errored
+        let outcome = report.outcome(Self.outcomes, attributes, Attribute.outcome)
         let testId = attributes.withBytes(Attribute.testId) { IdentityHash.of(owner: EmptyCollection(), name: $0) }
         if outcome == .passed {
             if let known = classOfTest[testId] {
-                report.pass(hash: attributes.withBytes(Attribute.testName) { Self.hash(owner: classNames[Int(known)], name: $0) })
+                report.pass(hash: attributes.withBytes(Attribute.testName) { Self.hash(owner: classNames[known], name: $0) })
             } else {
-                let start = pendingNames.count
-                attributes.withBytes(Attribute.testName) { pendingNames.append(contentsOf: $0) }
-                pendingPasses.append(PendingPass(testId: testId, nameStart: start, nameEnd: pendingNames.count))
+                attributes.withBytes(Attribute.testName) { pendPass(testId: testId, name: $0) }
                 report.counts.add(.passed)
             }
             return
         }
         let failure: TestFailure? =
             outcome == .failed || outcome == .errored
-            ? TestReportBuilder.failure(outcome == .errored ? .error : .failure, type: nil, message: result.message, details: result.stackTrace)
+            ? TestReportBuilder.failure(outcome == .errored ? .error : .failure, type: nil, message: result.capture[.message], details: result.capture[.stackTrace])
             : nil
         pendingCases.append((report.cases.count, testId))
         report.counts.add(outcome)
@@ -202,8 +186,21 @@ struct TRXState: XMLReportState {
             JUnitTestCase(
                 name: attributes.string(Attribute.testName) ?? "", reportLine: result.line > 0 ? result.line : nil,
                 time: Self.duration(attributes.string(Attribute.duration)), outcome: outcome, failure: failure,
-                skippedMessage: outcome == .skipped ? TestReportBuilder.text(result.message)?.capped(bytes: JUnitLimits.messageBytes) : nil,
-                systemOut: TestReportBuilder.text(result.stdOut)?.capped(bytes: JUnitLimits.outputBytes)))
+                skippedMessage: outcome == .skipped ? TestReportBuilder.text(result.capture[.message])?.capped(bytes: JUnitLimits.messageBytes) : nil,
+                systemOut: TestReportBuilder.text(result.capture[.stdOut])?.capped(bytes: JUnitLimits.outputBytes)))
+    }
+
+    private mutating func pendPass(testId: UInt64, name: UnsafeBufferPointer<UInt8>) {
+        let end = name.firstIndex(of: UInt8(ascii: "(")) ?? name.count
+        var prefix: Int32 = -1
+        var rest = name[...]
+        if let dot = name[..<end].lastIndex(of: UInt8(ascii: ".")) {
+            prefix = prefixes.index(of: name[..<dot])
+            rest = name[(dot + 1)...]
+        }
+        pendingNames.append(contentsOf: rest)
+        // An attribute value is at most 10 MB (libxml2's limit without XML_PARSE_HUGE): its length fits.
+        pendingPasses.append(PendingPass(testId: testId, prefix: prefix, restLength: UInt32(rest.count)))
     }
 
     /// The identity of `owner.name`, or of `name` when it already starts with `owner.` (or there is no owner).
@@ -226,15 +223,26 @@ struct TRXState: XMLReportState {
 
     mutating func finish() throws(IngestError) -> JUnitReport {
         guard let root else { throw IngestError("no root element") }
-        pendingNames.withUnsafeBufferPointer { names in
-            for pass in pendingPasses {
-                let owner = classOfTest[pass.testId].map { classNames[Int($0)] } ?? []
-                report.passedIdentities.append(Self.hash(owner: owner, name: UnsafeBufferPointer(rebasing: names[pass.nameStart..<pass.nameEnd])))
+        var name: [UInt8] = []
+        var offset = 0
+        report.passedIdentities.reserveCapacity(report.passedIdentities.count + pendingPasses.count)
+        for pass in pendingPasses {
+            name.removeAll(keepingCapacity: true)
+            if pass.prefix >= 0 {
+                name += prefixes[pass.prefix]
+                name.append(UInt8(ascii: "."))
             }
+            let end = offset + Int(pass.restLength)
+            name += pendingNames[offset..<end]
+            offset = end
+            let owner = classOfTest[pass.testId].map { classNames[$0] } ?? []
+            report.passedIdentities.append(name.withUnsafeBufferPointer { Self.hash(owner: owner, name: $0) })
         }
+        pendingPasses = []
+        pendingNames = []
         for (index, testId) in pendingCases {
             guard let known = classOfTest[testId] else { continue }
-            let owner = String(decoding: classNames[Int(known)], as: UTF8.self)
+            let owner = String(decoding: classNames[known], as: UTF8.self)
             let name = report.cases[index].name
             if name.hasPrefix(owner + "."), name.count > owner.count + 1 {
                 report.cases[index].name = String(name.dropFirst(owner.count + 1))
@@ -242,5 +250,25 @@ struct TRXState: XMLReportState {
             report.cases[index].classname = owner
         }
         return report.finish(root: root)
+    }
+}
+
+/// Byte strings stored once each, known by their index (class names, name prefixes): many tests share a few.
+private struct ByteStrings {
+    private var strings: [[UInt8]] = []
+    private var indexes: [[UInt8]: Int32] = [:]
+
+    subscript(index: Int32) -> [UInt8] { strings[Int(index)] }
+
+    /// The index of `bytes`, added when new. The last one added is tried first: the tests of a class come
+    /// together.
+    mutating func index(of bytes: some Collection<UInt8>) -> Int32 {
+        if let last = strings.last, last.elementsEqual(bytes) { return Int32(strings.count - 1) }
+        let key = Array(bytes)
+        if let known = indexes[key] { return known }
+        let index = Int32(strings.count)
+        strings.append(key)
+        indexes[key] = index
+        return index
     }
 }

@@ -32,10 +32,10 @@ struct TestNGState: XMLReportState {
     ])
     private static let trueWord = ValueTable<Bool>([("true", true)])
 
-    private enum Capture: Equatable { case message, stackTrace, value, line }
+    private enum Capture: Int, CaseIterable { case message, stackTrace, value, line }
 
     private var root: String?
-    private var report = TestReportBuilder(kind: .testng)
+    private var report = TestReportBuilder(kind: .testng, outcomeAttribute: "status")
     private var className: [UInt8] = []
     private var classDepth = -1
     private var attributes = XMLAttributeValues(slots: Attribute.count)
@@ -43,14 +43,11 @@ struct TestNGState: XMLReportState {
     private var methodDepth = -1
     private var methodLine = 0
     private var exceptionDepth = -1
+    /// Message, stack trace, the parameter value being read, reporter output (`line`s, each ended by a newline).
     private var capture = TextCapture<Capture>()
-    private var message: [UInt8] = []
-    private var stackTrace: [UInt8] = []
     /// The parameter values, each trimmed, joined by `, `.
     private var parameters: [UInt8] = []
     private var parameterCount = 0
-    private var value: [UInt8] = []
-    private var reporterOutput: [UInt8] = []
     /// Retried attempts not yet followed by a pass, by identity hash.
     private var retriedAttempts: [UInt64: TestFailure] = [:]
 
@@ -83,11 +80,9 @@ struct TestNGState: XMLReportState {
             methodLine = reader.elementLine
             exceptionDepth = -1
             exceptionAttributes.removeAll()
-            message.removeAll(keepingCapacity: true)
-            stackTrace.removeAll(keepingCapacity: true)
+            capture.removeAll()
             parameters.removeAll(keepingCapacity: true)
             parameterCount = 0
-            reporterOutput.removeAll(keepingCapacity: true)
             if isEmpty { endMethod() }
         case .exception?:
             guard methodDepth >= 0, depth == methodDepth + 1 else { return }
@@ -99,7 +94,7 @@ struct TestNGState: XMLReportState {
             capture.start(slot, depth: depth, limit: slot == .message ? JUnitLimits.messageBytes : JUnitLimits.detailBytes)
         case .value?:
             guard methodDepth >= 0, exceptionDepth < 0 else { return }
-            value.removeAll(keepingCapacity: true)
+            capture.removeAll(.value)
             if isEmpty { endValue() } else { capture.start(.value, depth: depth, limit: JUnitLimits.messageBytes) }
         case .line?:
             guard methodDepth >= 0, !isEmpty else { return }
@@ -110,19 +105,13 @@ struct TestNGState: XMLReportState {
     }
 
     mutating func text(depth: Int, parser: XMLPushParser) {
-        guard let slot = capture.slot else { return }
-        switch slot {
-        case .message: capture.text(depth: depth, parser: parser, into: &message)
-        case .stackTrace: capture.text(depth: depth, parser: parser, into: &stackTrace)
-        case .value: capture.text(depth: depth, parser: parser, into: &value)
-        case .line: capture.text(depth: depth, parser: parser, into: &reporterOutput)
-        }
+        capture.text(depth: depth, parser: parser)
     }
 
     mutating func endElement(depth: Int) {
         if capture.isActive, let slot = capture.end(depth: depth) {
             if slot == .value { endValue() }
-            if slot == .line { reporterOutput.append(0x0A) }
+            if slot == .line { capture.append(0x0A, to: .line) }
             return
         }
         if depth == exceptionDepth {
@@ -138,7 +127,7 @@ struct TestNGState: XMLReportState {
     private mutating func endValue() {
         if parameterCount > 0 { parameters += Array(", ".utf8) }
         parameterCount += 1
-        parameters += (TestReportBuilder.text(value) ?? "").utf8
+        parameters += (TestReportBuilder.text(capture[.value]) ?? "").utf8
     }
 
     /// The method's name with its parameters: `name(a, b)`, or `name` without parameters.
@@ -155,7 +144,7 @@ struct TestNGState: XMLReportState {
     private mutating func endMethod() {
         methodDepth = -1
         exceptionDepth = -1
-        let outcome = Self.statuses.match(attributes, Attribute.status) ?? .errored
+        let outcome = report.outcome(Self.statuses, attributes, Attribute.status)
         let hash: UInt64
         if parameterCount == 0 {
             hash = attributes.withBytes(Attribute.name) { IdentityHash.of(owner: className, name: $0) }
@@ -173,8 +162,8 @@ struct TestNGState: XMLReportState {
         let failure =
             outcome == .failed || outcome == .errored || outcome == .skipped
             ? TestReportBuilder.failure(
-                outcome == .errored ? .error : .failure, type: exceptionAttributes.string(Attribute.exceptionClass), message: message,
-                details: stackTrace)
+                outcome == .errored ? .error : .failure, type: exceptionAttributes.string(Attribute.exceptionClass), message: capture[.message],
+                details: capture[.stackTrace])
             : nil
         if outcome == .skipped, isRetriedAttempt {
             var attempt = failure ?? TestFailure(kind: .rerunFailure)
@@ -189,13 +178,13 @@ struct TestNGState: XMLReportState {
                 time: JUnitReader.parseTime(attributes.string(Attribute.duration)).map { $0 / 1000 }, outcome: outcome,
                 failure: outcome == .skipped ? nil : failure, reruns: reruns,
                 skippedMessage: outcome == .skipped ? failure?.headline : nil,
-                systemOut: TestReportBuilder.text(reporterOutput)?.capped(bytes: JUnitLimits.outputBytes)))
+                systemOut: TestReportBuilder.text(capture[.line])?.capped(bytes: JUnitLimits.outputBytes)))
     }
 
     /// A `SKIP` that is a retried attempt: marked `retried="true"`, or with reporter output naming a retry.
     private var isRetriedAttempt: Bool {
         if Self.trueWord.match(attributes, Attribute.retried) == true { return true }
-        return String(decoding: reporterOutput, as: UTF8.self).lowercased().contains("retry")
+        return String(decoding: capture[.line], as: UTF8.self).lowercased().contains("retry")
     }
 
     mutating func finish() throws(IngestError) -> JUnitReport {

@@ -36,9 +36,13 @@ struct TestReportBuilder {
     var cases: [JUnitTestCase] = []
     var passedIdentities: [UInt64] = []
     var suiteCount = 0
+    /// Outcome values the format does not define, for the report's notes.
+    var unknownOutcomes: UnknownValues
 
-    init(kind: InputKind) {
+    /// `outcomeAttribute` names where the format writes a test's outcome (`outcome`, `result`, `status`).
+    init(kind: InputKind, outcomeAttribute: String) {
         self.kind = kind
+        unknownOutcomes = UnknownValues(attribute: outcomeAttribute, countedAs: "errored")
     }
 
     /// A plain pass, known by its identity's hash.
@@ -46,6 +50,14 @@ struct TestReportBuilder {
     mutating func pass(hash: UInt64) {
         counts.add(.passed)
         passedIdentities.append(hash)
+    }
+
+    /// The outcome `table` gives the attribute value in `slot`: errored when the value is missing or unknown, and an
+    /// unknown one is noted.
+    mutating func outcome(_ table: ValueTable<TestOutcome>, _ attributes: borrowing XMLAttributeValues, _ slot: Int) -> TestOutcome {
+        if let known = table.match(attributes, slot) { return known }
+        if attributes.isPresent(slot) { attributes.withBytes(slot) { unknownOutcomes.add($0) } }
+        return .errored
     }
 
     /// Any test: counted, and kept whole unless it is a plain pass.
@@ -61,7 +73,22 @@ struct TestReportBuilder {
     mutating func finish(root: String) -> JUnitReport {
         Self.radixSort(&passedIdentities)
         Self.trim(&cases)
-        return JUnitReport(kind: kind, root: root, suiteCount: suiteCount, counts: counts, cases: cases, passedIdentities: passedIdentities)
+        return JUnitReport(
+            kind: kind, root: root, suiteCount: suiteCount, counts: counts, cases: cases, passedIdentities: passedIdentities,
+            notes: unknownOutcomes.notes(format: Self.formatName(kind)))
+    }
+
+    /// How the notes name a format.
+    static func formatName(_ kind: InputKind) -> String {
+        switch kind {
+        case .nunit2: "NUnit 2"
+        case .nunit3: "NUnit 3"
+        case .trx: "TRX"
+        case .xunit: "xUnit.net"
+        case .testng: "TestNG"
+        case .cucumber: "Cucumber"
+        default: kind.rawValue
+        }
     }
 
     /// Keeps the cases at their exact count: the array grew by doubling, and a report's cases stay in memory for
@@ -72,6 +99,15 @@ struct TestReportBuilder {
         exact.reserveCapacity(cases.count)
         exact.append(contentsOf: cases)
         cases = exact
+    }
+
+    /// A test's class and name from its full name and its class (NUnit's `fullname` and `classname`, xUnit.net's
+    /// `name` and `type`): the name after `class.` when the full name starts with it, else the full name alone.
+    static func split(fullName: String, owner: String?) -> (classname: String?, name: String) {
+        if let owner, !owner.isEmpty, fullName.hasPrefix(owner + "."), fullName.count > owner.count + 1 {
+            return (owner, String(fullName.dropFirst(owner.count + 1)))
+        }
+        return (nil, fullName)
     }
 
     /// Trimmed text, nil when there is none (white space only).
@@ -138,36 +174,101 @@ struct TestReportBuilder {
     }
 }
 
-/// Collects the text directly inside one element at a time (a message, a stack trace), capped; `Slot` says which.
-struct TextCapture<Slot: Equatable> {
-    private(set) var slot: Slot?
+/// Outcome values a reader met that its format does not define: the tests that carry them are counted as
+/// Docs/formats.md says, and the report's notes name each value, so that no value is mapped silently. A few
+/// distinct values are named; the tests with any other are counted together (a file cannot flood the report).
+struct UnknownValues {
+    static let maxNamed = 8
+    /// Bytes of a value kept for its note.
+    static let maxValueBytes = 64
+
+    /// Where the values are written (`outcome`, `status`…) and what their carriers count as (`errored`).
+    let attribute: String
+    let countedAs: String
+    /// What carries a value: `test`, or `step or hook` (Cucumber's statuses belong to steps).
+    let carrier: (one: String, many: String)
+    private var named: [(value: [UInt8], count: Int)] = []
+    private var others = 0
+
+    init(attribute: String, countedAs: String, carrier: (one: String, many: String) = ("test", "tests")) {
+        self.attribute = attribute
+        self.countedAs = countedAs
+        self.carrier = carrier
+    }
+
+    mutating func add(_ value: UnsafeBufferPointer<UInt8>) {
+        let kept = value.prefix(Self.maxValueBytes)
+        if let index = named.firstIndex(where: { $0.value.elementsEqual(kept) }) {
+            named[index].count += 1
+        } else if named.count < Self.maxNamed {
+            named.append((Array(kept), 1))
+        } else {
+            others += 1
+        }
+    }
+
+    /// One line a value (and one for the others), in the order they were met; nil when there is none.
+    func notes(format: String) -> [String]? {
+        guard !named.isEmpty else { return nil }
+        var notes = named.map { value, count in
+            // Shown as written, control characters replaced: a note is one line.
+            let shown = String(decoding: value, as: UTF8.self).map { $0.isNewline || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } == true ? "\u{FFFD}" : $0 }
+            return "\(count) \(count == 1 ? carrier.one : carrier.many) with \(attribute)=\"\(String(shown))\", which \(format) does not define: counted as \(countedAs)"
+        }
+        if others > 0 {
+            notes.append("\(others) more \(others == 1 ? carrier.one : carrier.many) with other values of \(attribute) that \(format) does not define: counted as \(countedAs)")
+        }
+        return notes
+    }
+}
+
+/// The text a reader keeps from inside a test (a message, a stack trace, its output), a buffer a `Slot`: one element
+/// at a time is captured (the text directly inside it, capped), into its slot's buffer, which keeps what it
+/// collected until `removeAll()` (a slot's elements met twice add up, within the one cap).
+struct TextCapture<Slot: RawRepresentable & CaseIterable> where Slot.RawValue == Int {
+    private var buffers: [[UInt8]] = Array(repeating: [], count: Slot.allCases.count)
+    /// The slot being captured (its raw value), -1 when none is.
+    private var active = -1
     private var depth = -1
     private var limit = 0
-    var bytes: [UInt8] = []
 
-    var isActive: Bool { slot != nil }
+    var isActive: Bool { active >= 0 }
 
+    /// What the slot's elements held.
+    subscript(slot: Slot) -> [UInt8] { buffers[slot.rawValue] }
+
+    /// Starts capturing the element at `depth` into `slot`, keeping at most `limit` bytes in it (a little more: the
+    /// cap on the finished text decides where it is cut).
     mutating func start(_ slot: Slot, depth: Int, limit: Int) {
-        self.slot = slot
+        active = slot.rawValue
         self.depth = depth
         self.limit = limit + 4
-        bytes.removeAll(keepingCapacity: true)
     }
 
+    /// Hands the parser's current text to the slot being captured, if it is directly inside the captured element.
     @inline(__always)
-    func text(depth: Int, parser: XMLPushParser, into target: inout [UInt8]) {
-        if depth == self.depth + 1 { parser.appendText(to: &target, limit: limit) }
-    }
-
     mutating func text(depth: Int, parser: XMLPushParser) {
-        if slot != nil, depth == self.depth + 1 { parser.appendText(to: &bytes, limit: limit) }
+        if active >= 0, depth == self.depth + 1 { parser.appendText(to: &buffers[active], limit: limit) }
     }
 
     /// The slot whose element ends at `depth`, if it is the one captured (the capture stops).
     mutating func end(depth: Int) -> Slot? {
-        guard let slot, depth == self.depth else { return nil }
-        self.slot = nil
-        return slot
+        guard active >= 0, depth == self.depth else { return nil }
+        defer { active = -1 }
+        return Slot(rawValue: active)
+    }
+
+    mutating func append(_ byte: UInt8, to slot: Slot) {
+        buffers[slot.rawValue].append(byte)
+    }
+
+    mutating func removeAll(_ slot: Slot) {
+        buffers[slot.rawValue].removeAll(keepingCapacity: true)
+    }
+
+    /// Empties every slot (keeping the buffers' capacity: a test after a test allocates nothing).
+    mutating func removeAll() {
+        for index in buffers.indices where !buffers[index].isEmpty { buffers[index].removeAll(keepingCapacity: true) }
     }
 }
 

@@ -45,12 +45,20 @@ final class XMLNameTable<Name: Sendable>: Sendable {
     }
 
     /// The name whose bytes equal the NUL-terminated `pointer`, if any. `interned` holds the table's names as
-    /// the parser's dictionary interns them, in table order: libxml2 hands every element and attribute name over
-    /// interned, so a pointer comparison finds a name without reading it; the bytes are compared only for a name
-    /// that is not one of them (or, should a name ever come from elsewhere, not interned).
+    /// the parser's dictionary interns them, in table order: libxml2's SAX2 parser hands every element and
+    /// attribute name over interned in that dictionary, so a pointer comparison finds a name without reading it,
+    /// and a pointer that is none of them is no name of the table. The bytes are compared only when a table name
+    /// could not be interned.
     fileprivate func match(_ pointer: UnsafePointer<UInt8>, interned: UnsafeBufferPointer<UnsafePointer<UInt8>?>) -> Name? {
-        for index in interned.indices where interned[index] == pointer { return names[index] }
-        return match(pointer)
+        var complete = true
+        for index in interned.indices {
+            guard let name = interned[index] else {
+                complete = false
+                continue
+            }
+            if name == pointer { return names[index] }
+        }
+        return complete ? nil : match(pointer)
     }
 
     /// The name whose bytes equal the NUL-terminated `pointer`, if any.
@@ -265,6 +273,8 @@ final class XMLPushParser {
     deinit {
         elementNames.pointee.removeAll()
         attributeNames.pointee.removeAll()
+        elementNames.pointee.deallocate()
+        attributeNames.pointee.deallocate()
         elementNames.deinitialize(count: 1)
         elementNames.deallocate()
         attributeNames.deinitialize(count: 1)
@@ -388,10 +398,22 @@ final class XMLPushParser {
             attributeNames.pointee.set(table, dictionary: context?.pointee.dict)
         }
         let names = attributeNames.pointee.pointers
+        let known = attributeNames.pointee.slotAtPosition
         // Five pointers an attribute: local name, prefix, namespace, value start, value end.
-        for index in stride(from: 0, to: attributeCount * 5, by: 5) {
-            guard attributes[index + 1] == nil, let name = attributes[index], let slot = table.match(name, interned: names),
-                !values.isPresent(slot), let start = attributes[index + 3], let end = attributes[index + 4]
+        for position in 0..<attributeCount {
+            let index = position &* 5
+            guard attributes[index + 1] == nil, let name = attributes[index] else { continue }
+            // Elements of one kind write their attributes in one order: the name found at this position last time
+            // is compared first (one pointer comparison instead of a search of the table). libxml2's SAX2 parser
+            // hands every attribute name over interned in the parse's dictionary: one pointer, one name.
+            let slot: Int
+            if position < known.count, known[position].name == name {
+                slot = known[position].slot
+            } else {
+                slot = table.match(name, interned: names) ?? -1
+                if position < known.count { known[position] = (name, slot) }
+            }
+            guard slot >= 0, !values.isPresent(slot), let start = attributes[index + 3], let end = attributes[index + 4]
             else { continue }
             let count = end - start
             values.set(slot, count: count) { target in Self.copyAttributeValue(start, count: count, to: target) }
@@ -556,7 +578,7 @@ final class XMLPushParser {
             fail(code: XML_ERR_INTERNAL_ERROR, "Excessive depth in document: \(Self.maxDepth) use XML_PARSE_HUGE option")
             return
         }
-        if let attributes { buildReferencedEntities(attributes, count: count) }
+        if let attributes, declaresEntities { buildReferencedEntities(attributes, count: count) }
         guard depth <= skipDepth else { return }
         let empty: Bool = {
             guard let cursor = context?.pointee.input?.pointee.cur else { return false }
@@ -583,6 +605,12 @@ final class XMLPushParser {
         }
         self.attributes = nil
         attributeCount = 0
+    }
+
+    /// Whether the document's DTD declared any entity: without one, no attribute value can reference one (an
+    /// undeclared entity fails the document), and `buildReferencedEntities` has nothing to do.
+    private var declaresEntities: Bool {
+        context?.pointee.myDoc?.pointee.intSubset?.pointee.entities != nil
     }
 
     /// Gives the entities referenced in these attribute values their children, as the tree builder did when it
@@ -684,6 +712,13 @@ private struct InternedNames {
     /// The table itself, kept alive so that the identity stays its own.
     private var table: AnyObject?
     private(set) var pointers = UnsafeBufferPointer<UnsafePointer<UInt8>?>(start: nil, count: 0)
+    /// For an attribute table: the name last seen at each of an element's first attribute positions, and its slot
+    /// (-1 for a name not in the table). Valid with the dictionary's interned names: cleared with them.
+    let slotAtPosition: UnsafeMutableBufferPointer<(name: UnsafePointer<UInt8>?, slot: Int)> = {
+        let buffer = UnsafeMutableBufferPointer<(name: UnsafePointer<UInt8>?, slot: Int)>.allocate(capacity: 16)
+        buffer.initialize(repeating: (nil, -1))
+        return buffer
+    }()
 
     mutating func set<Name>(_ table: XMLNameTable<Name>, dictionary: xmlDictPtr?) {
         removeAll()
@@ -703,6 +738,12 @@ private struct InternedNames {
         pointers = UnsafeBufferPointer(start: nil, count: 0)
         identity = nil
         table = nil
+        slotAtPosition.update(repeating: (nil, -1))
+    }
+
+    /// Frees what `removeAll` keeps (once, when the parser goes).
+    func deallocate() {
+        slotAtPosition.deallocate()
     }
 }
 

@@ -28,20 +28,16 @@ struct XUnitState: XMLReportState {
         ("Pass", .passed), ("Fail", .failed), ("Skip", .skipped), ("NotRun", .skipped),
     ])
 
-    private enum Capture: Equatable { case message, stackTrace, reason, output }
+    private enum Capture: Int, CaseIterable { case message, stackTrace, reason, output }
 
     private var root: String?
-    private var report = TestReportBuilder(kind: .xunit)
+    private var report = TestReportBuilder(kind: .xunit, outcomeAttribute: "result")
     private var attributes = XMLAttributeValues(slots: Attribute.count)
     private var failureAttributes = XMLAttributeValues(slots: Attribute.count)
     private var caseDepth = -1
     private var caseLine = 0
     private var failureDepth = -1
     private var capture = TextCapture<Capture>()
-    private var message: [UInt8] = []
-    private var stackTrace: [UInt8] = []
-    private var reason: [UInt8] = []
-    private var output: [UInt8] = []
 
     init() {}
 
@@ -65,10 +61,7 @@ struct XUnitState: XMLReportState {
             reader.readAttributes(Attribute.table, into: &attributes)
             failureDepth = -1
             failureAttributes.removeAll()
-            message.removeAll(keepingCapacity: true)
-            stackTrace.removeAll(keepingCapacity: true)
-            reason.removeAll(keepingCapacity: true)
-            output.removeAll(keepingCapacity: true)
+            capture.removeAll()
             if isEmpty { endCase() }
         case .failure?:
             guard caseDepth >= 0, depth == caseDepth + 1 else { return }
@@ -87,13 +80,7 @@ struct XUnitState: XMLReportState {
     }
 
     mutating func text(depth: Int, parser: XMLPushParser) {
-        guard let slot = capture.slot else { return }
-        switch slot {
-        case .message: capture.text(depth: depth, parser: parser, into: &message)
-        case .stackTrace: capture.text(depth: depth, parser: parser, into: &stackTrace)
-        case .reason: capture.text(depth: depth, parser: parser, into: &reason)
-        case .output: capture.text(depth: depth, parser: parser, into: &output)
-        }
+        capture.text(depth: depth, parser: parser)
     }
 
     mutating func endElement(depth: Int) {
@@ -108,7 +95,7 @@ struct XUnitState: XMLReportState {
     private mutating func endCase() {
         caseDepth = -1
         failureDepth = -1
-        let outcome = Self.results.match(attributes, Attribute.result) ?? .errored
+        let outcome = report.outcome(Self.results, attributes, Attribute.result)
         if outcome == .passed {
             let hash =
                 attributes.isPresent(Attribute.name)
@@ -120,12 +107,7 @@ struct XUnitState: XMLReportState {
         var classname = attributes.string(Attribute.type)
         var name: String
         if let full = attributes.string(Attribute.name) {
-            if let owner = classname, !owner.isEmpty, full.hasPrefix(owner + "."), full.count > owner.count + 1 {
-                name = String(full.dropFirst(owner.count + 1))
-            } else {
-                classname = nil
-                name = full
-            }
+            (classname, name) = TestReportBuilder.split(fullName: full, owner: classname)
         } else {
             name = attributes.string(Attribute.method) ?? ""
         }
@@ -133,14 +115,14 @@ struct XUnitState: XMLReportState {
             outcome == .skipped
             ? nil
             : TestReportBuilder.failure(
-                outcome == .errored ? .error : .failure, type: failureAttributes.string(Attribute.exceptionType), message: message,
-                details: stackTrace)
+                outcome == .errored ? .error : .failure, type: failureAttributes.string(Attribute.exceptionType), message: capture[.message],
+                details: capture[.stackTrace])
         report.add(
             JUnitTestCase(
                 classname: classname, name: name, reportLine: caseLine > 0 ? caseLine : nil,
                 time: JUnitReader.parseTime(attributes.string(Attribute.time)), outcome: outcome, failure: failure,
-                skippedMessage: outcome == .skipped ? TestReportBuilder.text(reason)?.capped(bytes: JUnitLimits.messageBytes) : nil,
-                systemOut: TestReportBuilder.text(output)?.capped(bytes: JUnitLimits.outputBytes)))
+                skippedMessage: outcome == .skipped ? TestReportBuilder.text(capture[.reason])?.capped(bytes: JUnitLimits.messageBytes) : nil,
+                systemOut: TestReportBuilder.text(capture[.output])?.capped(bytes: JUnitLimits.outputBytes)))
     }
 
     mutating func finish() throws(IngestError) -> JUnitReport {
