@@ -21,6 +21,13 @@
 # checkout has its own server. BUILDTRIAGE_PG_STATE names another record file.
 set -euo pipefail
 
+# Descriptors inherited from the caller (a test process's sockets, say) are closed first: the server would keep them
+# open for its whole life, and a port the caller closed would go on listening in it and never answer.
+for fd in /proc/$$/fd/*; do
+    fd=${fd##*/}
+    if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
+done
+
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 state="${BUILDTRIAGE_PG_STATE:-$repo/.postgres-test-server}"
 

@@ -1,5 +1,6 @@
 import BuildTriageTestSupport
 import Foundation
+import Glibc
 
 /// Runs the built `buildtriage` in a directory.
 struct CLIResult {
@@ -13,9 +14,9 @@ func buildtriage(_ arguments: [String], in directory: String, environment extra:
     return process.wait()
 }
 
-/// The same from an async test: the wait happens off the concurrency pool.
+/// The same from an async test, which waits without holding a thread.
 func buildtriage(_ arguments: [String], in directory: String, environment extra: [String: String] = [:]) async throws -> CLIResult {
-    try await offThePool { try buildtriage(arguments, in: directory, environment: extra) }
+    try await launch(arguments, in: directory, environment: extra).wait()
 }
 
 struct Launched: @unchecked Sendable {
@@ -23,9 +24,17 @@ struct Launched: @unchecked Sendable {
     let out: URL
     let err: URL
 
-    /// From an async test: the wait happens off the concurrency pool.
+    /// From an async test: polls, so that no thread is held (Foundation's `waitUntilExit` would hold one, and spins
+    /// on a thread without a run loop).
     func wait() async -> CLIResult {
-        (try? await offThePool { self.wait() as CLIResult }) ?? CLIResult(status: -1, stdout: "", stderr: "")
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+        let finished: () -> CLIResult = wait
+        return finished()
+    }
+
+    /// Kills the process (SIGKILL: a child started from a test thread inherits a mask that blocks SIGTERM).
+    func kill() {
+        _ = Glibc.kill(process.processIdentifier, SIGKILL)
     }
 
     func wait() -> CLIResult {

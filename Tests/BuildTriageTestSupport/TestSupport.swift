@@ -148,7 +148,8 @@ public func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) 
 
 /// Runs `executable` with `arguments` and waits for it, without Foundation's `Process`: `posix_spawn` with an empty
 /// signal mask and default signal handling (so that a server it starts hears its stop signals), standard output
-/// read through a pipe, standard error discarded, and `waitpid`. Returns the exit status and standard output.
+/// read through a pipe, standard error discarded, and `waitpid`. Other descriptors are inherited as `posix_spawn`
+/// leaves them: a child that starts a server must close them (Scripts/postgres-test-server.sh does). Returns the exit status and standard output.
 public func spawnAndWait(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
     struct SpawnError: Error, CustomStringConvertible {
         var description: String

@@ -89,13 +89,32 @@ struct PostgresHistoryTests {
         // A first run, recorded whole.
         let small = try scratch.write(junit((0..<10).map { ("s.T", "t\($0)", "passed") }), to: "small.xml")
         #expect(try await buildtriage(["record", small, "--run-id", "whole"], in: scratch.path, environment: environment).status == 0)
-        // A run big enough that its transaction is open for a while; the cluster is stopped while it is.
-        let big = try scratch.write(junit((0..<400_000).map { ("b.T\($0 / 100)", "t\($0)", $0 % 1_000 == 0 ? "failed" : "passed") }), to: "big.xml")
+        // The record is held inside its transaction: another session holds a lock on the runs table, so the record
+        // has written its tests and messages and waits to write its run row. The cluster is stopped there.
+        let big = try scratch.write(junit((0..<50_000).map { ("b.T\($0 / 100)", "t\($0)", $0 % 1_000 == 0 ? "failed" : "passed") }), to: "big.xml")
+        let locker = try await PostgresSession.open(try PostgresURL(server.url, environment: [:]), environment: [:])
+        try await locker.sql.raw("BEGIN").run()
+        try await locker.sql.raw("LOCK TABLE bt_runs IN EXCLUSIVE MODE").run()
         let recording = try launch(["record", big, "--run-id", "cut"], in: scratch.path, environment: environment)
-        let open = try await server.waitForOpenTransaction(of: recording)
-        try #require(open, "the record ended before its transaction was seen open")
+        var waiting = false
+        for _ in 0..<1_200 where !waiting {
+            // Inside a transaction the server shows the same activity snapshot until it is cleared.
+            try await locker.sql.raw("SELECT pg_stat_clear_snapshot()").run()
+            let count = try await locker.sql.raw(
+                "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            ).first(decodingColumn: "n", as: Int64.self)
+            waiting = (count ?? 0) >= 1
+            if !waiting { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        if !waiting {
+            recording.kill()
+            let early = await recording.wait()
+            Issue.record("the record never waited inside its transaction within a minute: exit \(early.status): \(early.stderr)")
+            return
+        }
         try await server.halt()
         let result = await recording.wait()
+        await locker.close()
         #expect(result.status == 6, "exit \(result.status): \(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains("127.0.0.1:\(server.port)"), "\(result.stderr)")
         #expect(!result.stderr.contains(server.password))
@@ -117,7 +136,7 @@ struct PostgresHistoryTests {
         let secret = "wrong-\(UUID().uuidString)"
         let location: String
         switch kind {
-        case "down": location = server.location(port: try await unusedLoopbackPort())
+        case "down": location = server.location(port: try await unusedLoopbackPort(), parameters: ["connect_timeout=60"])
         case "password": location = server.location(password: secret)
         case "database": location = server.location(database: "bt_missing_\(UInt32.random(in: 0...UInt32.max))")
         default:
@@ -212,18 +231,6 @@ struct PrivateCluster {
     func stop() async {
         _ = try? await Self.command(["stop"], state: state)
         state.cleanUp()
-    }
-
-    /// Waits until a `buildtriage` session on the server is inside a transaction; false when `process` ends first
-    /// (or after two minutes).
-    func waitForOpenTransaction(of process: Launched) async throws -> Bool {
-        let query = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'buildtriage' AND xact_start IS NOT NULL"
-        for _ in 0..<2_400 where process.process.isRunning {
-            let output = try await Self.command(["sql", query], state: state)
-            if let count = Int(output.trimmingCharacters(in: .whitespacesAndNewlines)), count > 0 { return true }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return false
     }
 
     struct PrivateClusterError: Error, CustomStringConvertible {

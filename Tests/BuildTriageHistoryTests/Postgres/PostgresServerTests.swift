@@ -60,7 +60,9 @@ struct PostgresServerTests {
     @Test func serverDown() async throws {
         let server = try TestServer.current()
         let port = try await unusedLoopbackPort()
-        let error = try await server.failure(server.location(port: port))
+        // A long connect timeout: on a machine loaded by the other tests the refusal must win the race, however
+        // late the event loop sees it.
+        let error = try await server.failure(server.location(port: port, parameters: ["connect_timeout=60"]))
         #expect(error.kind == .unreachable)
         #expect(error.message.contains("127.0.0.1:\(port)"), "\(error.message)")
         #expect(error.message.contains("refused"), "\(error.message)")
