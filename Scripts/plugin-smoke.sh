@@ -2,9 +2,9 @@
 # Smoke test of the `swift package triage` command plugin, on Tests/Fixtures/TriagePluginFixture: a package that
 # depends on BuildTriage by path and whose tests fail on purpose.
 #
-# The fixture builds into .build/plugin-smoke (never its own .build, never the main package's build products), so
-# a second run is incremental. `swift package` reports any non-zero plugin exit as its own exit status 1 and
-# prints "Plugin ended with exit code N": buildtriage's exit code is read from that line.
+# The fixture builds into .build/plugin-smoke (never its own .build), so a second run is incremental. `swift
+# package` reports any non-zero plugin exit as its own exit status 1 and prints "Plugin ended with exit code N":
+# buildtriage's exit code is read from that line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
