@@ -55,7 +55,8 @@ struct PostgresHistoryTests {
         defer { Task { await database.drop() } }
         let location = HistoryLocation.postgres(url: database.url)
         // The schema first, as the first `record` of a team would make it.
-        await try #require(try await HistoryStore.open(location, access: .write)).close()
+        let first = try #require(try await HistoryStore.open(location, access: .write))
+        await first.close()
         let started = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for recorder in 0..<16 {
