@@ -28,12 +28,7 @@ extension HistoryStore {
         }
         let names = try await self.tests(Array(tests))
         let texts = try await self.messages(Array(messages))
-        var findings: [Int64: [Category: Int]] = [:]
-        for row in try await database.select().columns("run", "category", "count").from("bt_run_findings")
-            .where("run", .in, runs.map(\.rowID)).all() {
-            guard let category = Category(rawValue: try row.decode(column: "category", as: String.self)) else { continue }
-            findings[try row.decode(column: "run", as: Int64.self), default: [:]][category] = try row.decode(column: "count", as: Int.self)
-        }
+        let findings = try await findingCounts(of: runs.map(\.rowID))
         return runs.map { run in
             let outcomes = (stored[run.rowID] ?? []).map { outcome in
                 let info = names[outcome.test]

@@ -270,10 +270,12 @@ public final class HistoryStore: Sendable {
         return result
     }
 
-    /// Findings per category of each run (by the run's key in the store).
-    public func findingCounts() async throws -> [Int64: [Category: Int]] {
+    /// Findings per category of each run (by the run's key in the store), of every run or of `runs`.
+    public func findingCounts(of runs: [Int64]? = nil) async throws -> [Int64: [Category: Int]] {
         var result: [Int64: [Category: Int]] = [:]
-        for row in try await database.select().columns("run", "category", "count").from("bt_run_findings").all() {
+        let query = database.select().columns("run", "category", "count").from("bt_run_findings")
+        if let runs { query.where("run", .in, runs) }
+        for row in try await query.all() {
             guard let category = Category(rawValue: try row.decode(column: "category", as: String.self)) else { continue }
             result[try row.decode(column: "run", as: Int64.self), default: [:]][category] = try row.decode(column: "count", as: Int.self)
         }
