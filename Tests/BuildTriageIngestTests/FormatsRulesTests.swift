@@ -214,6 +214,34 @@ import Testing
         #expect(control.line == 1)
     }
 
+    @Test("a number that straddles two chunks of a streamed file keeps its fraction")
+    func cucumberNumberAcrossChunks() throws {
+        // The duration's digits start 5 bytes before the first chunk ends, its fraction lies in the second.
+        let head = "[{\"name\": \"F\", \"elements\": [{\"name\": \"s\", \"steps\": [{\"result\": {\"status\": \"failed\", \"duration\": "
+        let padding = String(repeating: " ", count: JSONStream.chunkSize - 5 - head.utf8.count)
+        let text = head + padding + "1500000000.25e0}}]}]}]"
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("straddle-\(UUID().uuidString).json").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let report = try CucumberReader.read(path: path)
+        #expect(buckets(report) == [1, 0, 1, 0, 0])
+        #expect(report.cases.first?.time == 1.50000000025)
+    }
+
+    @Test("white space is skipped a word at a time with every line counted: an error's line and column stay exact")
+    func cucumberErrorPositionAfterIndentation() throws {
+        // Lines of indentation of every length around a word boundary, with tabs and CRs, then a stray byte.
+        var text = "[{\"elements\": ["
+        for width in 0..<20 { text += "\r\n" + String(repeating: " ", count: width) + "\t" + (width % 3 == 0 ? "\n\n" : "") }
+        let lines = 1 + 20 + 7 * 2
+        for width in [0, 7, 8, 9, 15, 16, 17] {
+            let error = try #require(cucumberError(text + String(repeating: " ", count: width) + "\u{1}]}]"))
+            #expect(error.line == lines)
+            #expect(error.column == 19 + 1 + width + 1)  // the last line: 19 spaces and a tab before these
+            #expect(error.message.contains("byte 0x1"))
+        }
+    }
+
     private func cucumberError(_ text: String) -> IngestError? {
         do {
             _ = try cucumber(text)

@@ -116,8 +116,9 @@ struct JSONStream {
         return try peekByteAfterSpace()
     }
 
-    /// White space skipped in one tight loop over the buffer (a pretty-printed report is half indentation: runs
-    /// of spaces go eight at a time), the lines counted as it goes.
+    /// White space skipped eight bytes at a time (a pretty-printed report is half indentation), the lines counted as
+    /// it goes: each word's white-space and newline bytes are found exactly (`JSONScan.zeroBytes`), so that a
+    /// line's break and indentation cost a word or two instead of a branch a byte.
     private mutating func peekByteAfterSpace() throws(IngestError) -> UInt8? {
         while true {
             guard try available() else { return nil }
@@ -127,19 +128,31 @@ struct JSONStream {
             var afterLastNewline = 0
             let stop = buffer.withUnsafeBytes { bytes in
                 var index = start
+                while index &+ 8 <= end {
+                    let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self).littleEndian
+                    let newline = JSONScan.zeroBytes(word ^ 0x0A0A_0A0A_0A0A_0A0A)
+                    let space = JSONScan.zeroBytes(word ^ 0x2020_2020_2020_2020) | newline
+                        | JSONScan.zeroBytes(word ^ 0x0909_0909_0909_0909) | JSONScan.zeroBytes(word ^ 0x0D0D_0D0D_0D0D_0D0D)
+                    let other = ~space & 0x8080_8080_8080_8080
+                    // The newlines before the first byte that is not white space (all of them in a word of white space).
+                    let skipped = other == 0 ? 8 : other.trailingZeroBitCount &>> 3
+                    let counted = skipped == 8 ? newline : newline & ((1 &<< UInt64(skipped &* 8)) &- 1)
+                    if counted != 0 {
+                        // One flag a byte, at its top bit: moved to the bottom and summed into the top byte.
+                        newlines &+= Int(truncatingIfNeeded: ((counted &>> 7) &* 0x0101_0101_0101_0101) &>> 56)
+                        afterLastNewline = index &+ ((63 &- counted.leadingZeroBitCount) &>> 3) &+ 1
+                    }
+                    index &+= skipped
+                    if skipped < 8 { return index }
+                }
                 while index < end {
                     switch bytes[index] {
-                    case 0x20:
+                    case 0x20, 0x09, 0x0D:
                         index &+= 1
-                        while index &+ 8 <= end, bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) == 0x2020_2020_2020_2020 {
-                            index &+= 8
-                        }
                     case 0x0A:
                         index &+= 1
                         newlines &+= 1
                         afterLastNewline = index
-                    case 0x09, 0x0D:
-                        index &+= 1
                     default:
                         return index
                     }
@@ -410,56 +423,45 @@ struct JSONStream {
             return nil
         }
         if let value = plainIntegerInBuffer() { return value }
-        // JSON's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?. A plain integer (the durations and
-        // lines of a report) is computed as it is read; any other number is parsed from its bytes at the end.
-        let startConsumed = consumed
-        let start = position
-        var negative = false
-        var magnitude: UInt64 = 0
-        var integerDigits = 0
-        var plain = true
+        // JSON's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?. The bytes are kept as they are read
+        // (a number may straddle two chunks) and parsed at the end.
+        var text: [UInt8] = []
         func peekRaw(_ stream: inout JSONStream) throws(IngestError) -> UInt8? {
             guard try stream.available() else { return nil }
             return stream.buffer[stream.position]
         }
-        func digits(_ stream: inout JSONStream, accumulate: Bool) throws(IngestError) -> Int {
+        func take(_ stream: inout JSONStream) {
+            text.append(stream.buffer[stream.position])
+            stream.position += 1
+        }
+        func digits(_ stream: inout JSONStream) throws(IngestError) -> Int {
             var found = 0
             while let byte = try peekRaw(&stream), byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
-                if accumulate, found < 18 { magnitude = magnitude &* 10 &+ UInt64(byte - UInt8(ascii: "0")) }
-                stream.position += 1
+                take(&stream)
                 found += 1
             }
             return found
         }
-        if try peekRaw(&self) == UInt8(ascii: "-") {
-            negative = true
-            position += 1
-        }
+        if try peekRaw(&self) == UInt8(ascii: "-") { take(&self) }
         guard let lead = try peekRaw(&self), lead >= UInt8(ascii: "0"), lead <= UInt8(ascii: "9") else {
             throw unexpected(expecting: "a value")
         }
         if lead == UInt8(ascii: "0") {
-            position += 1
-            integerDigits = 1
+            take(&self)
         } else {
-            integerDigits = try digits(&self, accumulate: true)
+            _ = try digits(&self)
         }
         if try peekRaw(&self) == UInt8(ascii: ".") {
-            plain = false
-            position += 1
-            guard try digits(&self, accumulate: false) > 0 else { throw unexpected(expecting: "a digit") }
+            take(&self)
+            guard try digits(&self) > 0 else { throw unexpected(expecting: "a digit") }
         }
         if let byte = try peekRaw(&self), byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
-            plain = false
-            position += 1
-            if let sign = try peekRaw(&self), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { position += 1 }
-            guard try digits(&self, accumulate: false) > 0 else { throw unexpected(expecting: "a digit") }
+            take(&self)
+            if let sign = try peekRaw(&self), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { take(&self) }
+            guard try digits(&self) > 0 else { throw unexpected(expecting: "a digit") }
         }
         try delimiter()
-        if plain, integerDigits <= 18 { return negative ? -Double(magnitude) : Double(magnitude) }
-        // Read within one chunk (a number cut by a chunk's end keeps only its integer part's first digits).
-        guard consumed == startConsumed else { return negative ? -Double(magnitude) : Double(magnitude) }
-        return Double(String(decoding: buffer[start..<position], as: UTF8.self))
+        return Double(String(decoding: text, as: UTF8.self))
     }
 
     /// The number at the cursor, consumed, when it is a plain integer of at most 18 digits followed by a delimiter,
@@ -572,6 +574,14 @@ struct JSONKeys: Sendable {
 
 /// The string scanning the two JSON readers share (`JSONStream`, `FastJSONCursor`).
 enum JSONScan {
+    /// The top bit of each byte of `word` that is zero, and no other bit. Exact for every byte (the sum cannot carry
+    /// from one byte into the next), unlike the borrow test, which can flag a byte above a true one.
+    @inline(__always)
+    static func zeroBytes(_ word: UInt64) -> UInt64 {
+        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((word & low) &+ low) | word | low)
+    }
+
     /// Where the bytes that can be taken as they are inside a string end, from `start` (before `end`): the index of
     /// the first `"`, `\\` or control character — or, with `asciiOnly`, byte of 0x80 or more — else `end`. Eight
     /// bytes at a time: a word's special bytes are found with the zero-byte and less-than tests, whose lowest flagged
