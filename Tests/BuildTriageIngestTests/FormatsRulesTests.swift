@@ -1,4 +1,5 @@
 import BuildTriageCore
+import BuildTriageTestSupport
 import Foundation
 import Testing
 
@@ -280,5 +281,57 @@ import Testing
         // A root the first bytes hide (a comment longer than the sniffed prefix) is still found by the reader.
         let long = "<!--" + String(repeating: "x", count: 70_000) + "--><assemblies/>"
         #expect(try xml(long).kind == .xunit)
+    }
+
+    /// `text` in UTF-16 with its byte order mark.
+    private func utf16(_ text: String, bigEndian: Bool = false) -> [UInt8] {
+        var bytes: [UInt8] = bigEndian ? [0xFE, 0xFF] : [0xFF, 0xFE]
+        for unit in text.utf16 {
+            bytes += bigEndian ? [UInt8(unit >> 8), UInt8(unit & 0xFF)] : [UInt8(unit & 0xFF), UInt8(unit >> 8)]
+        }
+        return bytes
+    }
+
+    @Test("UTF-16 content is read after its byte order mark and white space: XML, and JSON transcoded as it is read")
+    func utf16Content() throws {
+        // Windows PowerShell 5's `>` and `Out-File` write UTF-16 LE with a mark, and often a line break first.
+        let xml = utf16("\r\n<test-run><test-case fullname=\"A.b\" result=\"Passed\"/></test-run>")
+        let readXML = Ingestor.read(data: Data(xml), path: "x")
+        #expect(readXML.record.kind == .nunit3 && readXML.record.status == .ok)
+
+        let feature = #"{"uri": "a.feature", "name": "F \#u{1F600}", "elements": [{"name": "s \#u{E9}", "line": 3, "steps": [{"result": {"status": "failed"}}]}, {"name": "t", "line": 4, "steps": [{"result": {"status": "passed"}}]}]}"#
+        for bigEndian in [false, true] {
+            let read = Ingestor.read(data: Data(utf16(" \n[" + feature + "]", bigEndian: bigEndian)), path: "x")
+            #expect(read.record.kind == .cucumber && read.record.status == .ok)
+            guard case .junit(let report) = read.document else {
+                Issue.record("not a test report: \(read.record)")
+                continue
+            }
+            #expect(buckets(report) == [2, 1, 1, 0, 0])
+            #expect(report.cases.first?.subjectID == "F \u{1F600}.s \u{E9} (line 3)")
+        }
+        let aws = Ingestor.read(data: Data(utf16(#"{"builds": []}"#)), path: "x")
+        #expect(aws.record.kind == .codebuildBuilds && aws.record.status == .ok)
+
+        // Streamed from a file, in chunks that end inside a character (surrogate pairs, an odd byte count).
+        let scratch = try ScratchDirectory("utf16")
+        defer { scratch.cleanUp() }
+        let features = Array(repeating: feature, count: 3_000).joined(separator: ",\n")
+        for bigEndian in [false, true] {
+            let path = try scratch.write(utf16("[" + features + "]", bigEndian: bigEndian), to: "cucumber-\(bigEndian).json")
+            let read = Ingestor.read(path: path)
+            #expect(read.record.kind == .cucumber && read.record.status == .ok)
+            guard case .junit(let report) = read.document else {
+                Issue.record("not a test report: \(read.record)")
+                continue
+            }
+            #expect(buckets(report) == [6_000, 3_000, 3_000, 0, 0])
+            #expect(report.cases.allSatisfy { $0.subjectID == "F \u{1F600}.s \u{E9} (line 3)" })
+        }
+        // Half a code unit at the end is broken input.
+        let odd = try scratch.write(utf16("[" + feature + "]") + [0x20], to: "odd.json")
+        let read = Ingestor.read(path: odd)
+        #expect(read.record.status == .error)
+        #expect(read.record.diagnostic?.contains("invalid UTF-16") == true)
     }
 }
