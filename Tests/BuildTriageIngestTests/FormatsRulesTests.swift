@@ -283,6 +283,33 @@ import Testing
         #expect(try xml(long).kind == .xunit)
     }
 
+    @Test("white space before the XML declaration is skipped like any leading white space, lines kept")
+    func whiteSpaceBeforeTheDeclaration() throws {
+        let document = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<test-run>\n<test-case fullname=\"A.b\" result=\"Failed\"/>\n</test-run>"
+        for prefix in ["\n", "\r\n  \n", "\u{FEFF}\n\t"] {
+            let report = try xml(prefix + document)
+            #expect(report.kind == .nunit3)
+            #expect(buckets(report) == [1, 0, 1, 0, 0])
+            let newlines = prefix.filter(\.isNewline).count
+            #expect(report.cases.first?.reportLine == 3 + newlines)
+            let read = Ingestor.read(data: Data(utf16(prefix.replacingOccurrences(of: "\u{FEFF}", with: "") + document)), path: "x")
+            #expect(read.record.kind == .nunit3 && read.record.status == .ok)
+        }
+        // Lines after the declaration keep their numbers in a diagnostic too.
+        let broken = "\n\n" + document.replacingOccurrences(of: "A.b", with: "A&b")
+        #expect(throws: IngestError.self) { try xml(broken) }
+        do {
+            _ = try xml(broken)
+        } catch {
+            #expect(error.line == 5)
+        }
+        // From a file as well (the first chunk read from disk).
+        let scratch = try ScratchDirectory("declaration")
+        defer { scratch.cleanUp() }
+        let read = Ingestor.read(path: try scratch.write("\n\n" + document, to: "run.xml"))
+        #expect(read.record.kind == .nunit3 && read.record.status == .ok)
+    }
+
     /// `text` in UTF-16 with its byte order mark.
     private func utf16(_ text: String, bigEndian: Bool = false) -> [UInt8] {
         var bytes: [UInt8] = bigEndian ? [0xFE, 0xFF] : [0xFF, 0xFE]
