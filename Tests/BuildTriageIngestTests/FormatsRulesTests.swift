@@ -233,11 +233,17 @@ import Testing
             <UnitTestResult testId="3" testName="c" outcome="Passed"/><UnitTestResult testId="4" testName="d"/></Results></TestRun>
             """)
         #expect(buckets(trx) == [4, 1, 0, 3, 0])
-        #expect(trx.notes == [#"2 tests with outcome="Foo", which TRX does not define: counted as errored"#])
+        #expect(trx.notes == [
+            #"2 tests with outcome="Foo", which TRX does not define: counted as errored"#, "1 test without outcome: counted as errored",
+        ])
 
         let testng = try xml(#"<testng-results><suite><test><class name="C"><test-method name="m" status="WHATEVER"/></class></test></suite></testng-results>"#)
         #expect(buckets(testng) == [1, 0, 0, 1, 0])
         #expect(testng.notes == [#"1 test with status="WHATEVER", which TestNG does not define: counted as errored"#])
+        // A test without its outcome attribute is named too (old MSTest files leave it out of some results).
+        let missing = try xml(#"<assemblies><assembly><collection><test name="a"/><test name="b"/></collection></assembly></assemblies>"#)
+        #expect(buckets(missing) == [2, 0, 0, 2, 0])
+        #expect(missing.notes == ["2 tests without result: counted as errored"])
 
         let xunit = try xml(#"<assemblies><assembly><collection><test name="a" result="Odd"/><test name="b" result="Pass"/></collection></assembly></assemblies>"#)
         #expect(xunit.notes == [#"1 test with result="Odd", which xUnit.net does not define: counted as errored"#])
