@@ -33,6 +33,8 @@ struct JSONStream {
     /// Set for a UTF-16 document (a UTF-16 byte order mark first): its bytes are transcoded to UTF-8 into `buffer`
     /// a chunk at a time as they are read, so that the rest of the reader sees UTF-8 only.
     private var utf16: UTF16ToUTF8?
+    /// The UTF-16 bytes of the chunk being read (allocated for a UTF-16 document only).
+    private var utf16Chunk: [UInt8] = []
 
     /// Streams the file open at `descriptor` (not closed here).
     init(descriptor: Int32) {
@@ -94,9 +96,9 @@ struct JSONStream {
     /// `fill()` for a UTF-16 document: the next chunk read and transcoded (a chunk may end inside a character: its
     /// first bytes wait for the next one).
     private mutating func fillUTF16() throws(IngestError) -> Bool {
-        var raw = [UInt8](repeating: 0, count: Self.chunkSize)
+        if utf16Chunk.isEmpty { utf16Chunk = [UInt8](repeating: 0, count: Self.chunkSize) }
         while true {
-            let got = raw.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+            let got = utf16Chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
             if got < 0 {
                 if errno == EINTR { continue }
                 throw IngestError("read error: \(String(cString: strerror(errno)))")
@@ -104,7 +106,7 @@ struct JSONStream {
             if got == 0 { reachedEnd = true }
             buffer.removeAll(keepingCapacity: true)
             do {
-                try utf16!.transcode(raw[0..<got], final: got == 0, into: &buffer)
+                try utf16!.transcode(utf16Chunk[0..<got], final: got == 0, into: &buffer)
             } catch {
                 throw self.error(error.message)
             }
