@@ -330,6 +330,18 @@ public struct Ingestor: Sendable {
         case .binary(let offset):
             return failure(path, .unknown, IngestError("binary content (NUL byte at offset \(offset)): not a report, response or log"))
         case .json:
+            var data = data
+            if let bigEndian = Sniffer.utf16BigEndian(data) {
+                // UTF-16 JSON (Windows PowerShell's redirections write it): read as UTF-8.
+                var transcoder = UTF16ToUTF8(bigEndian: bigEndian)
+                var bytes: [UInt8] = []
+                do {
+                    try transcoder.transcode(ArraySlice(data.dropFirst(2)), final: true, into: &bytes)
+                } catch {
+                    return failure(path, .unknown, error)
+                }
+                data = Data(bytes)
+            }
             if Sniffer.startsWithArray(data) {
                 do {
                     return success(path, .junit(try CucumberReader.read(bytes: [UInt8](data))))

@@ -1,4 +1,5 @@
 import BuildTriageCore
+import BuildTriageTestSupport
 import Foundation
 import Testing
 
@@ -260,11 +261,17 @@ import Testing
             <UnitTestResult testId="3" testName="c" outcome="Passed"/><UnitTestResult testId="4" testName="d"/></Results></TestRun>
             """)
         #expect(buckets(trx) == [4, 1, 0, 3, 0])
-        #expect(trx.notes == [#"2 tests with outcome="Foo", which TRX does not define: counted as errored"#])
+        #expect(trx.notes == [
+            #"2 tests with outcome="Foo", which TRX does not define: counted as errored"#, "1 test without outcome: counted as errored",
+        ])
 
         let testng = try xml(#"<testng-results><suite><test><class name="C"><test-method name="m" status="WHATEVER"/></class></test></suite></testng-results>"#)
         #expect(buckets(testng) == [1, 0, 0, 1, 0])
         #expect(testng.notes == [#"1 test with status="WHATEVER", which TestNG does not define: counted as errored"#])
+        // A test without its outcome attribute is named too (old MSTest files leave it out of some results).
+        let missing = try xml(#"<assemblies><assembly><collection><test name="a"/><test name="b"/></collection></assembly></assemblies>"#)
+        #expect(buckets(missing) == [2, 0, 0, 2, 0])
+        #expect(missing.notes == ["2 tests without result: counted as errored"])
 
         let xunit = try xml(#"<assemblies><assembly><collection><test name="a" result="Odd"/><test name="b" result="Pass"/></collection></assembly></assemblies>"#)
         #expect(xunit.notes == [#"1 test with result="Odd", which xUnit.net does not define: counted as errored"#])
@@ -308,5 +315,84 @@ import Testing
         // A root the first bytes hide (a comment longer than the sniffed prefix) is still found by the reader.
         let long = "<!--" + String(repeating: "x", count: 70_000) + "--><assemblies/>"
         #expect(try xml(long).kind == .xunit)
+    }
+
+    @Test("white space before the XML declaration is skipped like any leading white space, lines kept")
+    func whiteSpaceBeforeTheDeclaration() throws {
+        let document = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<test-run>\n<test-case fullname=\"A.b\" result=\"Failed\"/>\n</test-run>"
+        for prefix in ["\n", "\r\n  \n", "\u{FEFF}\n\t"] {
+            let report = try xml(prefix + document)
+            #expect(report.kind == .nunit3)
+            #expect(buckets(report) == [1, 0, 1, 0, 0])
+            let newlines = prefix.filter(\.isNewline).count
+            #expect(report.cases.first?.reportLine == 3 + newlines)
+            let read = Ingestor.read(data: Data(utf16(prefix.replacingOccurrences(of: "\u{FEFF}", with: "") + document)), path: "x")
+            #expect(read.record.kind == .nunit3 && read.record.status == .ok)
+        }
+        // Lines after the declaration keep their numbers in a diagnostic too.
+        let broken = "\n\n" + document.replacingOccurrences(of: "A.b", with: "A&b")
+        #expect(throws: IngestError.self) { try xml(broken) }
+        do {
+            _ = try xml(broken)
+        } catch {
+            #expect(error.line == 5)
+        }
+        // From a file as well (the first chunk read from disk).
+        let scratch = try ScratchDirectory("declaration")
+        defer { scratch.cleanUp() }
+        let read = Ingestor.read(path: try scratch.write("\n\n" + document, to: "run.xml"))
+        #expect(read.record.kind == .nunit3 && read.record.status == .ok)
+    }
+
+    /// `text` in UTF-16 with its byte order mark.
+    private func utf16(_ text: String, bigEndian: Bool = false) -> [UInt8] {
+        var bytes: [UInt8] = bigEndian ? [0xFE, 0xFF] : [0xFF, 0xFE]
+        for unit in text.utf16 {
+            bytes += bigEndian ? [UInt8(unit >> 8), UInt8(unit & 0xFF)] : [UInt8(unit & 0xFF), UInt8(unit >> 8)]
+        }
+        return bytes
+    }
+
+    @Test("UTF-16 content is read after its byte order mark and white space: XML, and JSON transcoded as it is read")
+    func utf16Content() throws {
+        // Windows PowerShell 5's `>` and `Out-File` write UTF-16 LE with a mark, and often a line break first.
+        let xml = utf16("\r\n<test-run><test-case fullname=\"A.b\" result=\"Passed\"/></test-run>")
+        let readXML = Ingestor.read(data: Data(xml), path: "x")
+        #expect(readXML.record.kind == .nunit3 && readXML.record.status == .ok)
+
+        let feature = #"{"uri": "a.feature", "name": "F \#u{1F600}", "elements": [{"name": "s \#u{E9}", "line": 3, "steps": [{"result": {"status": "failed"}}]}, {"name": "t", "line": 4, "steps": [{"result": {"status": "passed"}}]}]}"#
+        for bigEndian in [false, true] {
+            let read = Ingestor.read(data: Data(utf16(" \n[" + feature + "]", bigEndian: bigEndian)), path: "x")
+            #expect(read.record.kind == .cucumber && read.record.status == .ok)
+            guard case .junit(let report) = read.document else {
+                Issue.record("not a test report: \(read.record)")
+                continue
+            }
+            #expect(buckets(report) == [2, 1, 1, 0, 0])
+            #expect(report.cases.first?.subjectID == "F \u{1F600}.s \u{E9} (line 3)")
+        }
+        let aws = Ingestor.read(data: Data(utf16(#"{"builds": []}"#)), path: "x")
+        #expect(aws.record.kind == .codebuildBuilds && aws.record.status == .ok)
+
+        // Streamed from a file, in chunks that end inside a character (surrogate pairs, an odd byte count).
+        let scratch = try ScratchDirectory("utf16")
+        defer { scratch.cleanUp() }
+        let features = Array(repeating: feature, count: 3_000).joined(separator: ",\n")
+        for bigEndian in [false, true] {
+            let path = try scratch.write(utf16("[" + features + "]", bigEndian: bigEndian), to: "cucumber-\(bigEndian).json")
+            let read = Ingestor.read(path: path)
+            #expect(read.record.kind == .cucumber && read.record.status == .ok)
+            guard case .junit(let report) = read.document else {
+                Issue.record("not a test report: \(read.record)")
+                continue
+            }
+            #expect(buckets(report) == [6_000, 3_000, 3_000, 0, 0])
+            #expect(report.cases.allSatisfy { $0.subjectID == "F \u{1F600}.s \u{E9} (line 3)" })
+        }
+        // Half a code unit at the end is broken input.
+        let odd = try scratch.write(utf16("[" + feature + "]") + [0x20], to: "odd.json")
+        let read = Ingestor.read(path: odd)
+        #expect(read.record.status == .error)
+        #expect(read.record.diagnostic?.contains("invalid UTF-16") == true)
     }
 }

@@ -30,6 +30,11 @@ struct JSONStream {
     private(set) var line = 1
     private var lineStart = 0
     private var keyScratch: [UInt8] = []
+    /// Set for a UTF-16 document (a UTF-16 byte order mark first): its bytes are transcoded to UTF-8 into `buffer`
+    /// a chunk at a time as they are read, so that the rest of the reader sees UTF-8 only.
+    private var utf16: UTF16ToUTF8?
+    /// The UTF-16 bytes of the chunk being read (allocated for a UTF-16 document only).
+    private var utf16Chunk: [UInt8] = []
 
     /// Streams the file open at `descriptor` (not closed here).
     init(descriptor: Int32) {
@@ -49,10 +54,20 @@ struct JSONStream {
 
     // MARK: Bytes
 
-    /// Skips a UTF-8 byte order mark at the start of the document.
+    /// Skips a UTF-8 byte order mark at the start of the document; after a UTF-16 one, the document is read as
+    /// UTF-16 (transcoded to UTF-8 as it is read).
     mutating func skipByteOrderMark() throws(IngestError) {
-        guard consumed == 0, position == 0, try available(), count >= 3 else { return }
-        if buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { position = 3 }
+        guard consumed == 0, position == 0, try available(), count >= 2 else { return }
+        if let bigEndian = Sniffer.utf16BigEndian(buffer[0..<2]) {
+            var transcoder = UTF16ToUTF8(bigEndian: bigEndian)
+            let raw = Array(buffer[2..<count])
+            buffer.removeAll(keepingCapacity: true)
+            try transcoder.transcode(raw[...], final: reachedEnd, into: &buffer)
+            utf16 = transcoder
+            count = buffer.count
+            return
+        }
+        if count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { position = 3 }
     }
 
     /// Makes at least one byte available at `position`; false at the end of the input.
@@ -62,6 +77,7 @@ struct JSONStream {
         consumed += count
         position = 0
         count = 0
+        if utf16 != nil { return try fillUTF16() }
         while true {
             let got = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
             if got < 0 {
@@ -74,6 +90,29 @@ struct JSONStream {
             }
             count = got
             return true
+        }
+    }
+
+    /// `fill()` for a UTF-16 document: the next chunk read and transcoded (a chunk may end inside a character: its
+    /// first bytes wait for the next one).
+    private mutating func fillUTF16() throws(IngestError) -> Bool {
+        if utf16Chunk.isEmpty { utf16Chunk = [UInt8](repeating: 0, count: Self.chunkSize) }
+        while true {
+            let got = utf16Chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw IngestError("read error: \(String(cString: strerror(errno)))")
+            }
+            if got == 0 { reachedEnd = true }
+            buffer.removeAll(keepingCapacity: true)
+            do {
+                try utf16!.transcode(utf16Chunk[0..<got], final: got == 0, into: &buffer)
+            } catch {
+                throw self.error(error.message)
+            }
+            count = buffer.count
+            if count > 0 { return true }
+            if got == 0 { return false }
         }
     }
 
@@ -607,5 +646,79 @@ enum JSONScan {
             index &+= 1
         }
         return end
+    }
+}
+
+/// UTF-16 (of either byte order) to UTF-8, a chunk at a time: a code unit or a surrogate pair cut by the end of a
+/// chunk is finished with the next one. An unpaired surrogate becomes U+FFFD; an odd byte at the end of the
+/// document is an error.
+struct UTF16ToUTF8 {
+    let bigEndian: Bool
+    /// The bytes of the last chunk that did not make a whole character yet (at most three).
+    private var carry: [UInt8] = []
+
+    init(bigEndian: Bool) {
+        self.bigEndian = bigEndian
+    }
+
+    mutating func transcode(_ input: ArraySlice<UInt8>, final: Bool, into output: inout [UInt8]) throws(IngestError) {
+        output.reserveCapacity(output.count + input.count + input.count / 2 + 4)
+        var bytes = input
+        if !carry.isEmpty {
+            bytes = ArraySlice(carry + input)
+            carry.removeAll()
+        }
+        var index = bytes.startIndex
+        while index + 1 < bytes.endIndex {
+            let unit = self.unit(bytes, at: index)
+            if unit < 0x80 {
+                output.append(UInt8(unit))
+                index += 2
+            } else if unit < 0x800 {
+                output.append(0xC0 | UInt8(unit >> 6))
+                output.append(0x80 | UInt8(unit & 0x3F))
+                index += 2
+            } else if unit & 0xFC00 == 0xD800 {
+                // A high surrogate: its pair follows (in this chunk, or the next).
+                guard index + 3 < bytes.endIndex else { break }
+                let next = self.unit(bytes, at: index + 2)
+                guard next & 0xFC00 == 0xDC00 else {
+                    Self.appendReplacement(to: &output)
+                    index += 2
+                    continue
+                }
+                let scalar = 0x10000 + ((UInt32(unit) & 0x3FF) << 10) + (UInt32(next) & 0x3FF)
+                output.append(0xF0 | UInt8(scalar >> 18))
+                output.append(0x80 | UInt8((scalar >> 12) & 0x3F))
+                output.append(0x80 | UInt8((scalar >> 6) & 0x3F))
+                output.append(0x80 | UInt8(scalar & 0x3F))
+                index += 4
+            } else if unit & 0xFC00 == 0xDC00 {
+                Self.appendReplacement(to: &output)
+                index += 2
+            } else {
+                output.append(0xE0 | UInt8(unit >> 12))
+                output.append(0x80 | UInt8((unit >> 6) & 0x3F))
+                output.append(0x80 | UInt8(unit & 0x3F))
+                index += 2
+            }
+        }
+        guard index < bytes.endIndex else { return }
+        if !final {
+            carry = Array(bytes[index...])
+            return
+        }
+        // The end of the document: a lone high surrogate is replaced; half a code unit cannot be read.
+        guard (bytes.endIndex - index) % 2 == 0 else { throw IngestError("invalid UTF-16: the document ends inside a character") }
+        Self.appendReplacement(to: &output)
+    }
+
+    @inline(__always)
+    private func unit(_ bytes: ArraySlice<UInt8>, at index: Int) -> UInt16 {
+        bigEndian ? UInt16(bytes[index]) << 8 | UInt16(bytes[index + 1]) : UInt16(bytes[index + 1]) << 8 | UInt16(bytes[index])
+    }
+
+    private static func appendReplacement(to output: inout [UInt8]) {
+        output += [0xEF, 0xBF, 0xBD]
     }
 }

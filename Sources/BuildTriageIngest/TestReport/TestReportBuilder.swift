@@ -56,7 +56,11 @@ struct TestReportBuilder {
     /// unknown one is noted.
     mutating func outcome(_ table: ValueTable<TestOutcome>, _ attributes: borrowing XMLAttributeValues, _ slot: Int) -> TestOutcome {
         if let known = table.match(attributes, slot) { return known }
-        if attributes.isPresent(slot) { attributes.withBytes(slot) { unknownOutcomes.add($0) } }
+        if attributes.isPresent(slot) {
+            attributes.withBytes(slot) { unknownOutcomes.add($0) }
+        } else {
+            unknownOutcomes.addMissing()
+        }
         return .errored
     }
 
@@ -189,6 +193,8 @@ struct UnknownValues {
     let carrier: (one: String, many: String)
     private var named: [(value: [UInt8], count: Int)] = []
     private var others = 0
+    /// Carriers without the attribute at all.
+    private var missing = 0
 
     init(attribute: String, countedAs: String, carrier: (one: String, many: String) = ("test", "tests")) {
         self.attribute = attribute
@@ -207,9 +213,15 @@ struct UnknownValues {
         }
     }
 
-    /// One line a value (and one for the others), in the order they were met; nil when there is none.
+    /// A carrier without the attribute (counted as `countedAs` too).
+    mutating func addMissing() {
+        missing += 1
+    }
+
+    /// One line a value (and one for the others), in the order they were met, then one for the carriers without
+    /// a value; nil when there is none.
     func notes(format: String) -> [String]? {
-        guard !named.isEmpty else { return nil }
+        guard !named.isEmpty || missing > 0 else { return nil }
         var notes = named.map { value, count in
             // Shown as written, control characters replaced: a note is one line.
             let shown = String(decoding: value, as: UTF8.self).map { $0.isNewline || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } == true ? "\u{FFFD}" : $0 }
@@ -217,6 +229,9 @@ struct UnknownValues {
         }
         if others > 0 {
             notes.append("\(others) more \(others == 1 ? carrier.one : carrier.many) with other values of \(attribute) that \(format) does not define: counted as \(countedAs)")
+        }
+        if missing > 0 {
+            notes.append("\(missing) \(missing == 1 ? carrier.one : carrier.many) without \(attribute): counted as \(countedAs)")
         }
         return notes
     }

@@ -815,6 +815,50 @@ private final class InputSource {
         }
     }
 
+    /// White space before the XML declaration, which XML allows only at the very start of a document (real files
+    /// carry a line break there, from a template or a shell redirection), moved after it: the first character
+    /// decides, after a byte order mark and white space (Docs/formats.md), and the lines after the declaration keep
+    /// their numbers. `chunk` is the document's first chunk, in UTF-8 (with or without its mark) or UTF-16 with its
+    /// mark; nothing changes unless it holds the whole declaration.
+    static func moveDeclarationFirst(_ chunk: UnsafeMutableRawBufferPointer) {
+        var start = 0
+        var width = 1
+        var bigEndian = false
+        if chunk.starts(with: [0xEF, 0xBB, 0xBF]) {
+            start = 3
+        } else if let utf16BigEndian = Sniffer.utf16BigEndian(chunk) {
+            start = 2
+            width = 2
+            bigEndian = utf16BigEndian
+        }
+        func unit(_ index: Int) -> UInt16? {
+            guard index + width <= chunk.count else { return nil }
+            if width == 1 { return UInt16(chunk[index]) }
+            return bigEndian ? UInt16(chunk[index]) << 8 | UInt16(chunk[index + 1]) : UInt16(chunk[index + 1]) << 8 | UInt16(chunk[index])
+        }
+        func isSpace(_ unit: UInt16?) -> Bool { unit == 0x20 || unit == 0x0A || unit == 0x0D || unit == 0x09 }
+        var declaration = start
+        while isSpace(unit(declaration)) { declaration += width }
+        guard declaration > start else { return }
+        var index = declaration
+        for byte in "<?xml".utf8 {
+            guard unit(index) == UInt16(byte) else { return }
+            index += width
+        }
+        guard isSpace(unit(index)) else { return }
+        while let current = unit(index) {
+            index += width
+            guard current == UInt16(UInt8(ascii: "?")), unit(index) == UInt16(UInt8(ascii: ">")) else { continue }
+            index += width
+            // [start, declaration) is the white space, [declaration, index) the declaration: swapped.
+            let space = Array(chunk[start..<declaration])
+            let text = Array(chunk[declaration..<index])
+            chunk[start..<(start + text.count)].copyBytes(from: text)
+            chunk[(start + text.count)..<index].copyBytes(from: space)
+            return
+        }
+    }
+
     /// `0x0A` bytes in `bytes`, sixteen at a time: a lane-wise compare adds 1 to each lane's byte counter (up to
     /// 255 blocks a batch, so that no counter overflows), and the counters are summed once a batch; about a
     /// fifth of the eight-at-a-time bit trick's instructions.
@@ -855,6 +899,7 @@ private final class InputSource {
             bytes.withUnsafeBytes { source in
                 buffer.copyMemory(from: source.baseAddress! + offset, byteCount: length)
             }
+            if offset == 0 { Self.moveDeclarationFirst(UnsafeMutableRawBufferPointer(start: buffer, count: length)) }
             offset += length
             delivered(buffer, length)
             return Int32(length)
@@ -862,6 +907,7 @@ private final class InputSource {
         while true {
             let length = systemRead(descriptor, buffer, count)
             if length >= 0 {
+                if totalBytes == 0 { Self.moveDeclarationFirst(UnsafeMutableRawBufferPointer(start: buffer, count: length)) }
                 delivered(buffer, length)
                 return Int32(length)
             }
