@@ -795,7 +795,10 @@ private final class InputSource {
         return column + 2 >= lastLineCharacters && lastNonSpaceByte != UInt8(ascii: ">")
     }
 
+    /// Takes note of `length` bytes read into `buffer` before they go to libxml2 (the document's first ones with
+    /// any white space before its declaration moved after it).
     private func delivered(_ buffer: UnsafeMutableRawPointer, _ length: Int) {
+        if totalBytes == 0 { Self.moveDeclarationFirst(UnsafeMutableRawBufferPointer(start: buffer, count: length)) }
         totalBytes += length
         if length == 0 { reachedEnd = true }
         let bytes = UnsafeRawBufferPointer(start: buffer, count: length)
@@ -899,7 +902,6 @@ private final class InputSource {
             bytes.withUnsafeBytes { source in
                 buffer.copyMemory(from: source.baseAddress! + offset, byteCount: length)
             }
-            if offset == 0 { Self.moveDeclarationFirst(UnsafeMutableRawBufferPointer(start: buffer, count: length)) }
             offset += length
             delivered(buffer, length)
             return Int32(length)
@@ -907,7 +909,6 @@ private final class InputSource {
         while true {
             let length = systemRead(descriptor, buffer, count)
             if length >= 0 {
-                if totalBytes == 0 { Self.moveDeclarationFirst(UnsafeMutableRawBufferPointer(start: buffer, count: length)) }
                 delivered(buffer, length)
                 return Int32(length)
             }
